@@ -1,0 +1,26 @@
+// The command table of the CLI. Each command parses its own arguments and returns an exit code.
+export type Command = (args: string[]) => Promise<number>;
+
+export class UsageError extends Error {
+	exitCode = 2;
+}
+
+export const commands: Record<string, Command> = {};
+
+export function usage(): string {
+	return [
+		'Usage: npm run cli -- <command> [options]',
+		'',
+		'Commands:',
+		'  load <file.csv> [--kind K] [--mode merge|replace] [--as USER] [--url URL --token TOKEN]',
+		'  sample [--out DIR] [--scale N] [--seed S]',
+		'  uploads                          list uploads, newest first',
+		'  rollback <upload-id>             make an upload inactive',
+		'  restore <upload-id>              make a rolled-back upload active again',
+		'  user add <name> --role R[,R...] [--password-stdin]',
+		'  user list | user disable <name> | user roles <name> R[,R...] | user password <name>',
+		'  token create <name> [--label L] | token list [<name>] | token revoke <id>',
+		'  bench [--rows N]',
+		''
+	].join('\n');
+}

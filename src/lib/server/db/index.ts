@@ -1,0 +1,191 @@
+// The one DuckDB instance of the process: reader connections, a single queued writer, migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+	DuckDBConnection,
+	DuckDBInstance,
+	DuckDBTypeId,
+	type DuckDBMaterializedResult,
+	type DuckDBValue
+} from '@duckdb/node-api';
+import { migrate } from './migrations';
+
+/** Bound parameters: `$name` placeholders with an object, or `?` placeholders with an array. */
+export type Params = Record<string, unknown> | unknown[];
+
+export type Row = Record<string, unknown>;
+
+/** What a query can do; both the pool and a write transaction offer it. */
+export interface Queryable {
+	/** Every row, with BIGINT turned into number, DATE into `YYYY-MM-DD`, timestamps into ISO strings. */
+	all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+	/** The first row, or undefined. */
+	one<T = Row>(sql: string, params?: Params): Promise<T | undefined>;
+	/** Run a statement (or several, without parameters) for its effect. */
+	run(sql: string, params?: Params): Promise<void>;
+	/** The raw connection, for what the wrapper does not cover (appenders, streaming). */
+	readonly connection: DuckDBConnection;
+}
+
+export interface Db extends Queryable {
+	readonly path: string;
+	/**
+	 * Run `fn` inside one transaction on the writer connection. Writes are queued: one runs at a
+	 * time, in order. Readers keep reading the last committed state meanwhile (DuckDB MVCC).
+	 * Throwing inside `fn` rolls back everything it did.
+	 */
+	write<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/** Queue work on the writer connection without opening a transaction (long staging work). */
+	exclusive<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}
+
+/** Raised when another process holds the database file (DuckDB allows one writer process). */
+export class DatabaseInUseError extends Error {
+	constructor(readonly dbPath: string) {
+		super(
+			`The database ${dbPath} is in use by another process (usually the running dashboard server). ` +
+				`Either send the command through the server with --url URL --token TOKEN, ` +
+				`or stop the server and run the command again.`
+		);
+		this.name = 'DatabaseInUseError';
+	}
+}
+
+function convertValue(value: DuckDBValue | unknown, typeId: DuckDBTypeId): unknown {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'bigint') {
+		const n = Number(value);
+		if (!Number.isSafeInteger(n)) throw new Error(`integer ${value} is too large to return as a number`);
+		return n;
+	}
+	if (value instanceof Date) {
+		if (typeId === DuckDBTypeId.DATE) return value.toISOString().slice(0, 10);
+		return value.toISOString();
+	}
+	return value;
+}
+
+function toRows<T>(result: DuckDBMaterializedResult | { getRowObjectsJS(): unknown }): T[] {
+	const reader = result as unknown as {
+		getRowObjectsJS(): Row[];
+		columnTypes(): { typeId: DuckDBTypeId }[];
+		columnNames(): string[];
+	};
+	const rows = reader.getRowObjectsJS();
+	if (rows.length === 0) return [];
+	const names = reader.columnNames();
+	const types = reader.columnTypes().map((t) => t.typeId);
+	return rows.map((row) => {
+		const out: Row = {};
+		names.forEach((name, i) => {
+			out[name] = convertValue(row[name], types[i]);
+		});
+		return out as T;
+	});
+}
+
+function wrap(connection: DuckDBConnection): Queryable {
+	return {
+		connection,
+		async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+			const reader = await connection.runAndReadAll(sql, params as never);
+			return toRows<T>(reader as never);
+		},
+		async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+			const rows = await this.all<T>(sql, params);
+			return rows[0];
+		},
+		async run(sql: string, params?: Params): Promise<void> {
+			await connection.run(sql, params as never);
+		}
+	};
+}
+
+const READERS = 4;
+
+/** Open (creating if needed) the database at `dbPath` and bring its schema up to date. */
+export async function openDb(dbPath: string): Promise<Db> {
+	if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+	let instance: DuckDBInstance;
+	try {
+		instance = await DuckDBInstance.create(dbPath);
+	} catch (err) {
+		if (/lock/i.test(String(err))) throw new DatabaseInUseError(dbPath);
+		throw err;
+	}
+	// Timestamps are stored as instants; months are taken in Europe/London explicitly in SQL.
+	const connect = async () => {
+		const conn = await instance.connect();
+		await conn.run("SET TimeZone = 'UTC'");
+		return conn;
+	};
+	const writerConn = await connect();
+	const writer = wrap(writerConn);
+	await migrate(writer);
+	const readers: Queryable[] = [];
+	for (let i = 0; i < READERS; i++) readers.push(wrap(await connect()));
+	let next = 0;
+	const reader = () => readers[next++ % readers.length];
+
+	let queue: Promise<unknown> = Promise.resolve();
+	function enqueue<T>(fn: () => Promise<T>): Promise<T> {
+		const result = queue.then(fn, fn);
+		queue = result.catch(() => undefined);
+		return result;
+	}
+
+	let closed = false;
+	return {
+		path: dbPath,
+		get connection() {
+			return reader().connection;
+		},
+		all: (sql, params) => reader().all(sql, params),
+		one: (sql, params) => reader().one(sql, params),
+		run: (sql, params) => reader().run(sql, params),
+		write<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+			return enqueue(async () => {
+				await writer.run('BEGIN TRANSACTION');
+				try {
+					const value = await fn(writer);
+					await writer.run('COMMIT');
+					return value;
+				} catch (err) {
+					await writer.run('ROLLBACK').catch(() => undefined);
+					throw err;
+				}
+			});
+		},
+		exclusive<T>(fn: (conn: Queryable) => Promise<T>): Promise<T> {
+			return enqueue(() => fn(writer));
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			await queue;
+			for (const r of readers) r.connection.closeSync();
+			writerConn.closeSync();
+			instance.closeSync();
+		}
+	};
+}
+
+let shared: Promise<Db> | undefined;
+
+/** The process's one database, opened on first use at DATABASE_PATH. */
+export function getDb(dbPath?: string): Promise<Db> {
+	if (!shared) {
+		shared = openDb(dbPath ?? process.env.DATABASE_PATH ?? path.join(process.env.DATA_DIR || 'data', 'dashboard.duckdb'));
+		shared.catch(() => (shared = undefined));
+	}
+	return shared;
+}
+
+/** Close the shared database (tests, CLI exit). */
+export async function closeDb(): Promise<void> {
+	if (!shared) return;
+	const db = await shared.catch(() => undefined);
+	shared = undefined;
+	await db?.close();
+}

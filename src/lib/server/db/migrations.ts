@@ -1,0 +1,145 @@
+// Versioned schema migrations, applied in order at start inside one transaction each.
+import type { Queryable } from './index';
+
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+/**
+ * Each extract kind has a history table `h_<kind>` (every row of every loaded upload, tagged with
+ * the upload's seq and the file line) and a current table `<kind>` (the dataset derived from the
+ * active history, see extracts.md "Upload modes"). Both hold the contract's columns typed:
+ * ref/text/enum VARCHAR, date DATE, timestamp TIMESTAMPTZ, flag BOOLEAN, integer INTEGER,
+ * decimal DOUBLE.
+ */
+const kindTables: Record<string, string> = {
+	crimes: `crime_ref VARCHAR NOT NULL, recorded_date DATE NOT NULL, offence_code VARCHAR NOT NULL,
+		area VARCHAR NOT NULL, domestic_abuse BOOLEAN NOT NULL, relationship VARCHAR, victim_sex VARCHAR,
+		victim_age_band VARCHAR, incident_ref VARCHAR`,
+	arrests: `arrest_ref VARCHAR NOT NULL, crime_ref VARCHAR NOT NULL, arrest_date DATE NOT NULL`,
+	outcomes: `crime_ref VARCHAR NOT NULL, outcome_type VARCHAR NOT NULL, outcome_date DATE NOT NULL`,
+	incidents: `incident_ref VARCHAR NOT NULL, opened_at TIMESTAMPTZ NOT NULL, area VARCHAR NOT NULL,
+		domestic_abuse BOOLEAN NOT NULL, stalking_identified BOOLEAN NOT NULL, handler_ref VARCHAR`,
+	workforce: `staff_ref VARCHAR NOT NULL, role VARCHAR NOT NULL, area VARCHAR, start_date DATE NOT NULL,
+		end_date DATE`,
+	training: `staff_ref VARCHAR NOT NULL, course VARCHAR NOT NULL, completed_date DATE NOT NULL`,
+	population: `area VARCHAR NOT NULL, year INTEGER NOT NULL, population_16plus INTEGER NOT NULL`,
+	prevalence: `year INTEGER NOT NULL, rate_pct DOUBLE NOT NULL, lower_pct DOUBLE, upper_pct DOUBLE,
+		source VARCHAR`
+};
+
+const datasetDdl = Object.entries(kindTables)
+	.map(
+		([kind, cols]) => `
+CREATE TABLE h_${kind} (upload_seq INTEGER NOT NULL, line INTEGER NOT NULL, ${cols});
+CREATE INDEX h_${kind}_upload ON h_${kind}(upload_seq);
+CREATE TABLE ${kind} (upload_seq INTEGER NOT NULL, ${cols});`
+	)
+	.join('\n');
+
+export const migrations: Migration[] = [
+	{
+		version: 1,
+		name: 'uploads, datasets, accounts, audit',
+		sql: `
+CREATE SEQUENCE upload_seq START 1;
+CREATE TABLE uploads (
+	id VARCHAR PRIMARY KEY,
+	seq INTEGER NOT NULL UNIQUE,
+	kind VARCHAR NOT NULL,
+	mode VARCHAR NOT NULL,
+	active BOOLEAN NOT NULL DEFAULT true,
+	sha256 VARCHAR NOT NULL,
+	file_name VARCHAR,
+	archive_path VARCHAR,
+	bytes BIGINT NOT NULL,
+	rows INTEGER NOT NULL,
+	inserted INTEGER NOT NULL,
+	replaced INTEGER NOT NULL,
+	uploaded_by VARCHAR NOT NULL,
+	uploaded_at TIMESTAMPTZ NOT NULL,
+	report JSON NOT NULL,
+	changed_at TIMESTAMPTZ,
+	changed_by VARCHAR
+);
+${datasetDdl}
+
+CREATE TABLE users (
+	name VARCHAR PRIMARY KEY,
+	password_hash VARCHAR NOT NULL,
+	roles VARCHAR[] NOT NULL,
+	disabled BOOLEAN NOT NULL DEFAULT false,
+	must_change_password BOOLEAN NOT NULL DEFAULT false,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+	updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE sessions (
+	id_hash VARCHAR PRIMARY KEY,
+	user_name VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	last_seen_at TIMESTAMPTZ NOT NULL,
+	address VARCHAR
+);
+CREATE TABLE api_tokens (
+	id VARCHAR PRIMARY KEY,
+	token_hash VARCHAR NOT NULL UNIQUE,
+	user_name VARCHAR NOT NULL,
+	label VARCHAR,
+	created_at TIMESTAMPTZ NOT NULL,
+	created_by VARCHAR NOT NULL,
+	last_used_at TIMESTAMPTZ,
+	revoked_at TIMESTAMPTZ
+);
+CREATE TABLE login_failures (
+	failed_at TIMESTAMPTZ NOT NULL,
+	user_name VARCHAR,
+	address VARCHAR
+);
+CREATE SEQUENCE audit_seq START 1;
+CREATE TABLE audit_log (
+	id INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
+	occurred_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+	actor VARCHAR,
+	action VARCHAR NOT NULL,
+	target VARCHAR,
+	address VARCHAR,
+	details JSON
+);
+CREATE TABLE settings (
+	key VARCHAR PRIMARY KEY,
+	value JSON NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+	updated_by VARCHAR
+);
+`
+	}
+];
+
+/** Bring the schema up to date; each migration commits on its own. */
+export async function migrate(conn: Queryable, list: Migration[] = migrations): Promise<number> {
+	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`);
+	const done = new Set(
+		(await conn.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version)
+	);
+	let applied = 0;
+	for (const m of [...list].sort((a, b) => a.version - b.version)) {
+		if (done.has(m.version)) continue;
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			await conn.run(m.sql);
+			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($version, $name)', {
+				version: m.version,
+				name: m.name
+			});
+			await conn.run('COMMIT');
+			applied++;
+		} catch (err) {
+			await conn.run('ROLLBACK').catch(() => undefined);
+			throw new Error(`schema migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+		}
+	}
+	return applied;
+}

@@ -1,0 +1,185 @@
+// The extract contract (extracts.md v1) as data: kinds, columns, types, allowed values, keys.
+
+export type ColumnType =
+	| 'ref'
+	| 'text'
+	| 'enum'
+	| 'date'
+	| 'timestamp'
+	| 'flag'
+	| 'integer'
+	| 'decimal';
+
+export interface Column {
+	name: string;
+	type: ColumnType;
+	required: boolean;
+	/** Allowed values for enums (compared case-sensitively after trimming). */
+	values?: readonly string[];
+	/** A one-line description an analyst reads in a report or a template. */
+	description: string;
+}
+
+export interface Kind {
+	name: KindName;
+	label: string;
+	/** Reference kinds are uploaded rarely and describe the population, not police activity. */
+	reference: boolean;
+	columns: readonly Column[];
+	key: readonly string[];
+}
+
+export const KIND_NAMES = [
+	'crimes',
+	'arrests',
+	'outcomes',
+	'incidents',
+	'workforce',
+	'training',
+	'population',
+	'prevalence'
+] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export const RELATIONSHIPS = [
+	'intimate_partner',
+	'ex_partner',
+	'family',
+	'acquaintance',
+	'stranger',
+	'unknown'
+] as const;
+export const VICTIM_SEXES = ['F', 'M', 'X', 'U'] as const;
+export const AGE_BANDS = [
+	'under_16',
+	'16_24',
+	'25_34',
+	'35_44',
+	'45_54',
+	'55_64',
+	'65_plus',
+	'unknown'
+] as const;
+export const WORKFORCE_ROLES = [
+	'response_officer',
+	'control_room',
+	'neighbourhood_officer',
+	'investigator',
+	'other'
+] as const;
+
+const col = (
+	name: string,
+	type: ColumnType,
+	required: boolean,
+	description: string,
+	values?: readonly string[]
+): Column => ({ name, type, required, description, values });
+
+export const KINDS: Record<KindName, Kind> = {
+	crimes: {
+		name: 'crimes',
+		label: 'Crimes',
+		reference: false,
+		key: ['crime_ref'],
+		columns: [
+			col('crime_ref', 'ref', true, 'pseudonymised crime reference'),
+			col('recorded_date', 'date', true, 'date the crime was recorded'),
+			col('offence_code', 'text', true, 'Home Office class code, e.g. 8Q stalking'),
+			col('area', 'text', true, 'local policing area / district'),
+			col('domestic_abuse', 'flag', true, 'crime flagged as domestic abuse'),
+			col('relationship', 'enum', false, 'victim-suspect relationship', RELATIONSHIPS),
+			col('victim_sex', 'enum', false, 'victim sex', VICTIM_SEXES),
+			col('victim_age_band', 'enum', false, 'victim age band', AGE_BANDS),
+			col('incident_ref', 'ref', false, 'control-room incident the crime came from')
+		]
+	},
+	arrests: {
+		name: 'arrests',
+		label: 'Arrests',
+		reference: false,
+		key: ['arrest_ref'],
+		columns: [
+			col('arrest_ref', 'ref', true, 'pseudonymised arrest reference'),
+			col('crime_ref', 'ref', true, 'the crime the arrest is for'),
+			col('arrest_date', 'date', true, 'date of arrest')
+		]
+	},
+	outcomes: {
+		name: 'outcomes',
+		label: 'Outcomes',
+		reference: false,
+		key: ['crime_ref'],
+		columns: [
+			col('crime_ref', 'ref', true, 'the crime'),
+			col('outcome_type', 'text', true, 'Home Office outcome number 0-22, optional letter suffix'),
+			col('outcome_date', 'date', true, 'date the outcome was assigned')
+		]
+	},
+	incidents: {
+		name: 'incidents',
+		label: 'Control-room incidents',
+		reference: false,
+		key: ['incident_ref'],
+		columns: [
+			col('incident_ref', 'ref', true, 'pseudonymised incident reference'),
+			col('opened_at', 'timestamp', true, 'when the call was received'),
+			col('area', 'text', true, 'local policing area / district'),
+			col('domestic_abuse', 'flag', true, 'incident flagged as domestic abuse'),
+			col('stalking_identified', 'flag', true, 'handler identified stalking at first contact'),
+			col('handler_ref', 'ref', false, 'pseudonymised staff ref of the call handler')
+		]
+	},
+	workforce: {
+		name: 'workforce',
+		label: 'Workforce',
+		reference: false,
+		key: ['staff_ref'],
+		columns: [
+			col('staff_ref', 'ref', true, 'pseudonymised staff reference'),
+			col('role', 'enum', true, 'role', WORKFORCE_ROLES),
+			col('area', 'text', false, 'area the person works in'),
+			col('start_date', 'date', true, 'start in post'),
+			col('end_date', 'date', false, 'end in post; empty while in post')
+		]
+	},
+	training: {
+		name: 'training',
+		label: 'Training',
+		reference: false,
+		key: ['staff_ref', 'course'],
+		columns: [
+			col('staff_ref', 'ref', true, 'pseudonymised staff reference'),
+			col('course', 'text', true, 'course identifier, e.g. stalking'),
+			col('completed_date', 'date', true, 'date the course was completed')
+		]
+	},
+	population: {
+		name: 'population',
+		label: 'Population (reference)',
+		reference: true,
+		key: ['area', 'year'],
+		columns: [
+			col('area', 'text', true, 'same names as crimes.area'),
+			col('year', 'integer', true, 'mid-year of the estimate'),
+			col('population_16plus', 'integer', true, 'adults aged 16+')
+		]
+	},
+	prevalence: {
+		name: 'prevalence',
+		label: 'Survey prevalence (reference)',
+		reference: true,
+		key: ['year'],
+		columns: [
+			col('year', 'integer', true, 'first year of the financial year'),
+			col('rate_pct', 'decimal', true, '% of adults 16+ stalked in the last 12 months'),
+			col('lower_pct', 'decimal', false, 'lower bound of the confidence interval'),
+			col('upper_pct', 'decimal', false, 'upper bound of the confidence interval'),
+			col('source', 'text', false, 'citation shown on the page')
+		]
+	}
+};
+
+export function isKindName(value: string): value is KindName {
+	return (KIND_NAMES as readonly string[]).includes(value);
+}
