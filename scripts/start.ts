@@ -21,8 +21,13 @@ function needsBuild(): boolean {
 	if (!fs.existsSync(builtMarker)) return true;
 	const built = fs.statSync(builtMarker).mtimeMs;
 	const inputs = ['src', 'static'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
-	const configs = ['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => path.join(root, f));
-	const newest = Math.max(...inputs.map(newestMtime), ...configs.map((f) => fs.statSync(f).mtimeMs));
+	const configs = ['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) =>
+		path.join(root, f)
+	);
+	const newest = Math.max(
+		...inputs.map(newestMtime),
+		...configs.map((f) => fs.statSync(f).mtimeMs)
+	);
 	return newest > built;
 }
 
@@ -35,5 +40,7 @@ if (needsBuild()) {
 }
 
 process.env.PORT ??= '3000';
-process.env.BODY_SIZE_LIMIT ??= String(Math.round(Number(process.env.MAX_UPLOAD_MB || 512) * 1024 * 1024) + 1024 * 1024);
+process.env.BODY_SIZE_LIMIT ??= String(
+	Math.round(Number(process.env.MAX_UPLOAD_MB || 512) * 1024 * 1024) + 1024 * 1024
+);
 await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);

@@ -20,13 +20,17 @@ async function tempDb(file = 'test.duckdb') {
 describe('store', () => {
 	it('applies every migration once and records it', async () => {
 		const { db } = await tempDb();
-		const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1');
+		const rows = await db.all<{ version: number }>(
+			'SELECT version FROM schema_migrations ORDER BY 1'
+		);
 		expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
 	});
 
 	it('returns counts as numbers and dates as YYYY-MM-DD', async () => {
 		const { db } = await tempDb();
-		const row = await db.one('SELECT count(*) AS n, $d::DATE AS d FROM uploads', { d: '2024-02-29' });
+		const row = await db.one('SELECT count(*) AS n, $d::DATE AS d FROM uploads', {
+			d: '2024-02-29'
+		});
 		expect(row).toEqual({ n: 0, d: '2024-02-29' });
 	});
 
@@ -88,9 +92,13 @@ describe('store', () => {
 			import { openDb } from ${JSON.stringify(path.resolve('src/lib/server/db/index.ts'))};
 			try { await openDb(${JSON.stringify(path.join(dir, 'test.duckdb'))}); console.log('opened'); }
 			catch (e) { console.log(e.name + ': ' + e.message); }`;
-		const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-			encoding: 'utf8'
-		});
+		const out = execFileSync(
+			process.execPath,
+			['--import', 'tsx', '--input-type=module', '-e', script],
+			{
+				encoding: 'utf8'
+			}
+		);
 		expect(out).toContain('DatabaseInUseError');
 		expect(out).toContain('--url URL --token TOKEN');
 		expect(DatabaseInUseError).toBeDefined();

@@ -13,7 +13,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const dataDir = env.DATA_DIR || 'data';
 	const maxMb = Number(env.MAX_UPLOAD_MB || 512);
 	if (!Number.isFinite(maxMb) || maxMb <= 0) {
-		throw new Error(`MAX_UPLOAD_MB must be a positive number of megabytes, not "${env.MAX_UPLOAD_MB}"`);
+		throw new Error(
+			`MAX_UPLOAD_MB must be a positive number of megabytes, not "${env.MAX_UPLOAD_MB}"`
+		);
 	}
 	return {
 		databasePath: env.DATABASE_PATH || path.join(dataDir, 'dashboard.duckdb'),

@@ -56,7 +56,8 @@ function convertValue(value: DuckDBValue | unknown, typeId: DuckDBTypeId): unkno
 	if (value === null || value === undefined) return null;
 	if (typeof value === 'bigint') {
 		const n = Number(value);
-		if (!Number.isSafeInteger(n)) throw new Error(`integer ${value} is too large to return as a number`);
+		if (!Number.isSafeInteger(n))
+			throw new Error(`integer ${value} is too large to return as a number`);
 		return n;
 	}
 	if (value instanceof Date) {
@@ -176,7 +177,11 @@ let shared: Promise<Db> | undefined;
 /** The process's one database, opened on first use at DATABASE_PATH. */
 export function getDb(dbPath?: string): Promise<Db> {
 	if (!shared) {
-		shared = openDb(dbPath ?? process.env.DATABASE_PATH ?? path.join(process.env.DATA_DIR || 'data', 'dashboard.duckdb'));
+		shared = openDb(
+			dbPath ??
+				process.env.DATABASE_PATH ??
+				path.join(process.env.DATA_DIR || 'data', 'dashboard.duckdb')
+		);
 		shared.catch(() => (shared = undefined));
 	}
 	return shared;

@@ -122,7 +122,9 @@ export async function migrate(conn: Queryable, list: Migration[] = migrations): 
 	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`);
 	const done = new Set(
-		(await conn.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version)
+		(await conn.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
+			(r) => r.version
+		)
 	);
 	let applied = 0;
 	for (const m of [...list].sort((a, b) => a.version - b.version)) {
@@ -138,7 +140,9 @@ export async function migrate(conn: Queryable, list: Migration[] = migrations): 
 			applied++;
 		} catch (err) {
 			await conn.run('ROLLBACK').catch(() => undefined);
-			throw new Error(`schema migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+			throw new Error(
+				`schema migration ${m.version} (${m.name}) failed: ${(err as Error).message}`
+			);
 		}
 	}
 	return applied;

@@ -1,14 +1,7 @@
 // The extract contract (extracts.md v1) as data: kinds, columns, types, allowed values, keys.
 
 export type ColumnType =
-	| 'ref'
-	| 'text'
-	| 'enum'
-	| 'date'
-	| 'timestamp'
-	| 'flag'
-	| 'integer'
-	| 'decimal';
+	'ref' | 'text' | 'enum' | 'date' | 'timestamp' | 'flag' | 'integer' | 'decimal';
 
 export interface Column {
 	name: string;

@@ -1,0 +1,21 @@
+// Who may open each route: one declarative table, checked by hooks.server.ts for every request.
+// Keys are SvelteKit route ids (the folder path under src/routes). A test enumerates src/routes and
+// fails when a route is missing here.
+
+export const ROLES = ['viewer', 'analyst', 'publisher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** 'public': anyone, signed in or not. A list: any one of those roles (admin may do everything). */
+export type Access = 'public' | 'signed_in' | readonly Role[];
+
+const VIEW: readonly Role[] = ['viewer', 'analyst', 'publisher', 'admin'];
+const ANALYST: readonly Role[] = ['analyst', 'admin'];
+
+export const routeAccess: Record<string, Access> = {
+	'/': VIEW,
+	'/api/v1/extracts': ANALYST,
+	'/api/v1/extracts/[id]': ANALYST,
+	'/api/v1/extracts/[id]/file': ANALYST,
+	'/api/v1/extracts/[id]/rollback': ANALYST,
+	'/api/v1/extracts/[id]/restore': ANALYST
+};
