@@ -5,7 +5,8 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// Tests build into their own folder so a running `npm start` build is left alone.
+		adapter: adapter({ out: process.env.BUILD_OUT || 'build' }),
 		// Scripts only from our own origin; kit hashes its own inline bootstrap script.
 		csp: {
 			mode: 'hash',

@@ -21,6 +21,7 @@ export default defineConfig({
 					name: 'e2e',
 					environment: 'node',
 					include: ['tests/e2e/**/*.test.ts'],
+					globalSetup: ['tests/e2e/global-setup.ts'],
 					// One browser, one server: run the journeys one file at a time.
 					fileParallelism: false,
 					testTimeout: 120_000,

@@ -1,0 +1,153 @@
+// The real dashboard for end-to-end tests: the production build served by adapter-node on a free
+// port, over its own temporary database, plus headless Chromium. Nothing here is mocked.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { openDb, type Db } from '../../src/lib/server/db';
+
+const root = path.resolve(import.meta.dirname, '../..');
+export const TEST_BUILD = path.join(root, '.test-build');
+
+/** Build the app into .test-build (once per test run: vitest globalSetup calls this). */
+export function buildApp(): void {
+	execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+		cwd: root,
+		env: { ...process.env, BUILD_OUT: TEST_BUILD },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+export interface TestServer {
+	url: string;
+	dbPath: string;
+	dataDir: string;
+	/** Everything the server printed so far (stdout and stderr). */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+export interface StartOptions {
+	/** Runs against the server's database before the server opens it (users, fixtures). */
+	setup?: (db: Db, dataDir: string) => Promise<void>;
+	/** Extra environment: SAMPLE_DATA is 'off' unless set here. */
+	env?: Record<string, string>;
+	/** How long to wait for the server to answer (sample loading takes a while). */
+	timeoutMs?: number;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+	if (!fs.existsSync(path.join(TEST_BUILD, 'index.js'))) {
+		throw new Error(
+			'No test build: the e2e project globalSetup (tests/e2e/global-setup.ts) builds it.'
+		);
+	}
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-e2e-'));
+	const dbPath = path.join(dataDir, 'dashboard.duckdb');
+	if (options.setup) {
+		const db = await openDb(dbPath);
+		try {
+			await options.setup(db, dataDir);
+		} finally {
+			await db.close();
+		}
+	}
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	let output = '';
+	const child: ChildProcess = spawn(process.execPath, [path.join(TEST_BUILD, 'index.js')], {
+		cwd: root,
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			DATABASE_PATH: dbPath,
+			DATA_DIR: dataDir,
+			SAMPLE_DATA: 'off',
+			LOG_LEVEL: 'warn',
+			...options.env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (d) => (output += d));
+	child.stderr?.on('data', (d) => (output += d));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+	for (;;) {
+		if (child.exitCode !== null) {
+			throw new Error(`The server exited with code ${child.exitCode} before answering:\n${output}`);
+		}
+		try {
+			const res = await fetch(`${url}/login`, { redirect: 'manual' });
+			await res.arrayBuffer();
+			break;
+		} catch {
+			if (Date.now() > deadline) {
+				child.kill('SIGKILL');
+				throw new Error(`The server did not answer within the time allowed:\n${output}`);
+			}
+			await new Promise((r) => setTimeout(r, 150));
+		}
+	}
+
+	return {
+		url,
+		dbPath,
+		dataDir,
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null) {
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+				await exited;
+				clearTimeout(timer);
+			}
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Chromium from CHROMIUM_PATH, else Debian's; the suite fails (never skips) without one. */
+export function chromiumPath(): string {
+	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+	const found = candidates.find((p) => p && fs.existsSync(p));
+	if (!found) {
+		throw new Error(
+			"No Chromium found for the browser tests. Install Debian's: `apt-get install -y chromium`, " +
+				'or set CHROMIUM_PATH to a Chromium or Chrome binary.'
+		);
+	}
+	return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: chromiumPath(),
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+			'--disable-quic'
+		]
+	});
+}
