@@ -141,7 +141,8 @@ export async function migrate(conn: Queryable, list: Migration[] = migrations): 
 		} catch (err) {
 			await conn.run('ROLLBACK').catch(() => undefined);
 			throw new Error(
-				`schema migration ${m.version} (${m.name}) failed: ${(err as Error).message}`
+				`schema migration ${m.version} (${m.name}) failed: ${(err as Error).message}`,
+				{ cause: err }
 			);
 		}
 	}
