@@ -90,8 +90,10 @@ CREATE TABLE api_tokens (
 	created_at TIMESTAMPTZ NOT NULL,
 	created_by VARCHAR NOT NULL,
 	last_used_at TIMESTAMPTZ,
-	revoked_at TIMESTAMPTZ
+	revoked_at TIMESTAMPTZ,
+	revoked_by VARCHAR
 );
+-- Recent failed sign-ins, for throttling only (the audit log keeps the permanent record).
 CREATE TABLE login_failures (
 	failed_at TIMESTAMPTZ NOT NULL,
 	user_name VARCHAR,
