@@ -1,0 +1,118 @@
+// The validation report of an upload: every problem (capped when stored), a grouped summary, warnings,
+// and its CSV download.
+
+/** One problem: where (file line, header = 1), which column, the value (safe to show), why. */
+export type Problem = {
+	line: number;
+	column: string;
+	value: string;
+	/** The reason as a phrase after the column name, e.g. "is DD/MM/YYYY with month 13". */
+	reason: string;
+	/** `${column} ${reason}`, a sentence an analyst reads. */
+	message: string;
+	/** Personal data: the value is masked and the fix is to remove or pseudonymise the column. */
+	personal?: boolean;
+};
+
+/** Problems grouped by column and reason: "412 rows: recorded_date is DD/MM/YYYY with month 13". */
+export interface SummaryLine {
+	column: string;
+	reason: string;
+	count: number;
+	firstLines: number[];
+	message: string;
+}
+
+export interface ValidationReport {
+	kind: string | null;
+	fileName: string | null;
+	bytes: number;
+	sha256: string;
+	encoding: 'utf-8' | 'windows-1252';
+	/** Data rows in the file. */
+	rows: number;
+	/** Every problem counted, even those not kept in `problems`. */
+	errorCount: number;
+	/** The first MAX_PROBLEMS problems, in file order. */
+	problems: Problem[];
+	truncated: boolean;
+	summary: SummaryLine[];
+	warnings: string[];
+}
+
+export const MAX_PROBLEMS = 1000;
+
+export function problem(
+	line: number,
+	column: string,
+	value: string,
+	reason: string,
+	personal = false
+): Problem {
+	return {
+		line,
+		column,
+		value,
+		reason,
+		message: `${column} ${reason}`,
+		...(personal ? { personal } : {})
+	};
+}
+
+export function summaryLine(
+	column: string,
+	reason: string,
+	count: number,
+	firstLines: number[]
+): SummaryLine {
+	const rows = count === 1 ? '1 row' : `${count} rows`;
+	return { column, reason, count, firstLines, message: `${rows}: ${column} ${reason}` };
+}
+
+/** Group problems held in memory (the SQL path groups in DuckDB and builds SummaryLine itself). */
+export function summarise(problems: Problem[]): SummaryLine[] {
+	const groups = new Map<string, { column: string; reason: string; lines: number[] }>();
+	for (const p of problems) {
+		const key = `${p.column}\u0000${p.reason}`;
+		const g = groups.get(key) ?? { column: p.column, reason: p.reason, lines: [] };
+		g.lines.push(p.line);
+		groups.set(key, g);
+	}
+	return [...groups.values()]
+		.map((g) => summaryLine(g.column, g.reason, g.lines.length, g.lines.slice(0, 5)))
+		.sort((a, b) => b.count - a.count);
+}
+
+/** A one-paragraph account of a refused file for a message or a console. */
+export function describeProblems(report: ValidationReport, limit = 5): string {
+	const parts = report.summary.slice(0, limit).map((s) => s.message);
+	const more = report.summary.length - parts.length;
+	return parts.join('; ') + (more > 0 ? `; and ${more} more kinds of problem` : '');
+}
+
+// Spreadsheets run cells that start with these as formulas (CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell, quoted when needed and defused when it starts like a formula. */
+export function csvCell(value: unknown): string {
+	let text = value === null || value === undefined ? '' : String(value);
+	if (FORMULA_START.test(text)) text = `'${text}`;
+	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The report as a CSV download: one row per problem, then warnings. */
+export function reportToCsv(report: ValidationReport): string {
+	const rows: unknown[][] = [['severity', 'line', 'column', 'value', 'problem']];
+	for (const p of report.problems) rows.push(['error', p.line, p.column, p.value, p.message]);
+	if (report.truncated) {
+		rows.push([
+			'error',
+			'',
+			'',
+			'',
+			`${report.errorCount - report.problems.length} more problems not listed (see the summary)`
+		]);
+	}
+	for (const w of report.warnings) rows.push(['warning', '', '', '', w]);
+	return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,448 @@
+// Staging and validation: DuckDB reads the CSV as text into a temp table, then every rule of the
+// contract is SQL over it, each producing problems (line, column, value, reason). Temp tables live
+// on the writer connection only and never touch the database file.
+import type { Queryable } from '../db';
+import { KINDS, type Column, type KindName } from './contract';
+import type { HeaderMatch } from './header';
+import { ANY_CELL_PATTERN, CELL_PATTERNS, safeValue } from './pii';
+import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
+
+/** Names of one upload's temp tables; generated here, never from input. */
+export interface Staging {
+	stg: string;
+	typ: string;
+	lines?: string;
+	/** Staging column per file position (contract name, or x<position> for extra columns). */
+	columns: string[];
+	/** What the report calls each staging column (the header as written for extra columns). */
+	labels: Map<string, string>;
+}
+
+let counter = 0;
+
+const q = (identifier: string) => `"${identifier}"`;
+const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+// A cell is trimmed of surrounding whitespace; an empty cell is NULL.
+const TRIM = `' \t\r\n'`;
+
+/** Read the CSV into a temp table of trimmed text, one column per header field, in file order. */
+export async function stage(
+	conn: Queryable,
+	csvPath: string,
+	match: HeaderMatch,
+	headerLength: number,
+	recordLines?: Int32Array
+): Promise<Staging> {
+	const n = ++counter;
+	const columns: string[] = [];
+	const labels = new Map<string, string>();
+	const byPosition = new Map([...match.positions].map(([name, at]) => [at, name]));
+	const extras = new Map(match.extra.map((e) => [e.position, e.name]));
+	for (let i = 0; i < headerLength; i++) {
+		const name = byPosition.get(i) ?? `x${i}`;
+		columns.push(name);
+		labels.set(name, byPosition.get(i) ?? (extras.get(i) || `column ${i + 1}`));
+	}
+	const staging: Staging = { stg: `stg_${n}`, typ: `typ_${n}`, columns, labels };
+	const spec = columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
+	const trimmed = columns.map((c) => `nullif(trim(${q(c)}, ${TRIM}), '') AS ${q(c)}`).join(', ');
+	await conn.run(
+		`CREATE TEMP TABLE ${staging.stg} AS SELECT ${trimmed} FROM read_csv($path, header = true,
+		 auto_detect = false, columns = {${spec}}, delim = ',', quote = '"', escape = '"',
+		 strict_mode = true, null_padding = false, all_varchar = true)`,
+		{ path: csvPath }
+	);
+	if (recordLines) {
+		// Quoted newlines or skipped blank lines: the file's own line of each record, from the scan.
+		staging.lines = `lines_${n}`;
+		await conn.run(`CREATE TEMP TABLE ${staging.lines} (rec BIGINT, line INTEGER)`);
+		const appender = await conn.connection.createAppender(staging.lines, 'temp');
+		for (let i = 0; i < recordLines.length; i++) {
+			appender.appendBigInt(BigInt(i));
+			appender.appendInteger(recordLines[i]);
+			appender.endRow();
+		}
+		appender.closeSync();
+	}
+	return staging;
+}
+
+export async function dropStaging(conn: Queryable, staging: Staging): Promise<void> {
+	for (const t of [staging.stg, staging.typ, staging.lines]) {
+		if (t) await conn.run(`DROP TABLE IF EXISTS temp.${t}`);
+	}
+}
+
+const ISO_DATE = String.raw`^(\d{4})-(\d{2})-(\d{2})$`;
+const UK_DATE = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})$`;
+const ISO_TS = String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$`;
+const UK_TS = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`;
+const REF = String.raw`[A-Za-z0-9_/.-]{1,128}`;
+const OUTCOME = String.raw`([0-9]|1[0-9]|2[0-2])[A-Za-z]?`;
+const TEXT_MAX = 200;
+
+/** SQL for one contract column: its parts (dates), its typed value, and its problem (or NULL). */
+interface ColumnSql {
+	/** Expressions computed in an inner layer, by alias (date and timestamp parts). */
+	parts: [string, string][];
+	/** Expressions over `parts`, computed in the next layer. */
+	layer2?: [string, string][];
+	value: string;
+	error: string;
+}
+
+function empty(col: Column): string {
+	return col.required ? `'is empty but it is required'` : 'NULL';
+}
+
+function dateSql(col: Column, timestamp: boolean): ColumnSql {
+	const v = q(col.name);
+	const p = (part: string) => q(`${col.name}__${part}`);
+	const iso = timestamp
+		? `regexp_extract(${v}, ${lit(ISO_TS)}, ['y','m','d','hh','mi','ss','tz'])`
+		: `regexp_extract(${v}, ${lit(ISO_DATE)}, ['y','m','d'])`;
+	const uk = timestamp
+		? `regexp_extract(${v}, ${lit(UK_TS)}, ['d','m','y','hh','mi','ss'])`
+		: `regexp_extract(${v}, ${lit(UK_DATE)}, ['d','m','y'])`;
+	const time = (f: string) => (timestamp ? `${pick(f, "'0'")}::INTEGER` : '0');
+	const pick = (f: string, fallback = 'NULL') =>
+		`coalesce(nullif(${p('iso')}.${f}, ''), nullif(${p('uk')}.${f}, ''), ${fallback})`;
+	const day = `make_date(${p('y')}, ${p('m')}, ${p('d')})`;
+	const naive = `make_timestamp(${p('y')}, ${p('m')}, ${p('d')}, ${p('hh')}, ${p('mi')}, ${p('ss')}::DOUBLE)`;
+	const tz = p('tz');
+	const offsetMinutes = `(CASE WHEN left(${tz}, 1) = '-' THEN -1 ELSE 1 END) *
+		(substr(${tz}, 2, 2)::INTEGER * 60 + right(${tz}, 2)::INTEGER)`;
+	// Without an offset the time is Europe/London local time; with one it is that instant.
+	const instant = `CASE WHEN ${tz} IS NULL THEN timezone('Europe/London', ${naive})
+		WHEN ${tz} = 'Z' THEN timezone('UTC', ${naive})
+		ELSE timezone('UTC', ${naive} - to_minutes(${offsetMinutes})) END`;
+	const localDay = timestamp ? `timezone('Europe/London', ${instant})::DATE` : day;
+	const what = timestamp
+		? `'is not a date and time (use YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM], YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])'`
+		: `'is not a date (use YYYY-MM-DD or DD/MM/YYYY)'`;
+	const error = `CASE WHEN ${v} IS NULL THEN ${empty(col)}
+		WHEN ${p('fmt')} IS NULL THEN ${what}
+		WHEN ${p('m')} NOT BETWEEN 1 AND 12 THEN 'is ' || ${p('fmt')} || ' with month ' || ${p('m')}
+		WHEN ${p('d')} NOT BETWEEN 1 AND day(last_day(make_date(${p('y')}, ${p('m')}, 1)))
+			THEN 'is ' || ${p('fmt')} || ' with day ' || ${p('d')} || ', but month ' || ${p('m')} || ' of ' ||
+				${p('y')} || ' has ' || day(last_day(make_date(${p('y')}, ${p('m')}, 1))) || ' days'
+		WHEN ${p('hh')} > 23 OR ${p('mi')} > 59 OR ${p('ss')} > 59 THEN 'has a time of day that does not exist'
+		WHEN ${localDay} < DATE '2000-01-01' THEN 'is before 2000-01-01'
+		WHEN ${localDay} > $today::DATE THEN 'is after the upload day (' || $today || '): dates cannot be in the future'
+		END`;
+	return {
+		parts: [
+			[`${col.name}__iso`, iso],
+			[`${col.name}__uk`, uk]
+		],
+		// Only a real date or time is built (make_date fails on month 13); range rules null the rest.
+		value: `CASE WHEN ${p('fmt')} IS NOT NULL AND ${p('m')} BETWEEN 1 AND 12
+			AND ${p('d')} BETWEEN 1 AND day(last_day(make_date(${p('y')}, ${p('m')}, 1)))
+			AND ${p('hh')} <= 23 AND ${p('mi')} <= 59 AND ${p('ss')} <= 59 THEN ${timestamp ? instant : day} END`,
+		error,
+		// Second layer: numbers out of the matched text.
+		layer2: [
+			[
+				`${col.name}__fmt`,
+				`CASE WHEN ${p('iso')}.y <> '' THEN ${timestamp ? `CASE WHEN ${p('iso')}.hh = '' THEN 'YYYY-MM-DD' WHEN strpos(${v}, 'T') > 0 THEN 'ISO 8601' ELSE 'YYYY-MM-DD HH:MM' END` : `'YYYY-MM-DD'`}
+					 WHEN ${p('uk')}.y <> '' THEN ${timestamp ? `CASE WHEN ${p('uk')}.hh = '' THEN 'DD/MM/YYYY' ELSE 'DD/MM/YYYY HH:MM' END` : `'DD/MM/YYYY'`} END`
+			],
+			[`${col.name}__y`, `${pick('y')}::INTEGER`],
+			[`${col.name}__m`, `${pick('m')}::INTEGER`],
+			[`${col.name}__d`, `${pick('d')}::INTEGER`],
+			[`${col.name}__hh`, time('hh')],
+			[`${col.name}__mi`, time('mi')],
+			[`${col.name}__ss`, time('ss')],
+			[`${col.name}__tz`, timestamp ? `nullif(${p('iso')}.tz, '')` : 'NULL::VARCHAR']
+		]
+	};
+}
+
+function columnSql(kind: KindName, col: Column): ColumnSql {
+	const v = q(col.name);
+	const simple = (test: string, value: string, reason: string): ColumnSql => ({
+		parts: [],
+		value: `CASE WHEN ${test} THEN ${value} END`,
+		error: `CASE WHEN ${v} IS NULL THEN ${empty(col)} WHEN NOT (${test}) THEN ${lit(reason)} END`
+	});
+	switch (col.type) {
+		case 'date':
+			return dateSql(col, false);
+		case 'timestamp':
+			return dateSql(col, true);
+		case 'ref':
+			return simple(
+				`regexp_full_match(${v}, ${lit(REF)})`,
+				v,
+				'is not a reference: use 1 to 128 letters, digits, -, _, / or .'
+			);
+		case 'flag':
+			return simple(
+				`lower(${v}) IN ('y', 'yes', 'true', '1', 'n', 'no', 'false', '0')`,
+				`lower(${v}) IN ('y', 'yes', 'true', '1')`,
+				'is not a Y/N flag: use Y, N, Yes, No, TRUE, FALSE, 1 or 0'
+			);
+		case 'enum': {
+			const values = col.values ?? [];
+			const canonical = `CASE lower(${v}) ${values.map((x) => `WHEN ${lit(x.toLowerCase())} THEN ${lit(x)}`).join(' ')} END`;
+			return simple(
+				`${canonical} IS NOT NULL`,
+				canonical,
+				`is not one of the allowed values: ${values.join(', ')}`
+			);
+		}
+		case 'integer':
+			return simple(
+				String.raw`regexp_full_match(${v}, '[+-]?\d{1,9}')`,
+				`${v}::INTEGER`,
+				'is not a whole number'
+			);
+		case 'decimal':
+			return simple(
+				String.raw`regexp_full_match(${v}, '[+-]?(\d+(\.\d*)?|\.\d+)')`,
+				`${v}::DOUBLE`,
+				'is not a number'
+			);
+		case 'text':
+			if (kind === 'outcomes' && col.name === 'outcome_type') {
+				return simple(
+					`regexp_full_match(${v}, ${lit(OUTCOME)})`,
+					`upper(${v})`,
+					'is not a Home Office outcome number 0 to 22 (optionally with a letter, e.g. 1A)'
+				);
+			}
+			return simple(
+				`length(${v}) <= ${TEXT_MAX}`,
+				col.name === 'offence_code' ? `upper(${v})` : v,
+				`is longer than ${TEXT_MAX} characters`
+			);
+	}
+}
+
+/** Rules across columns or about a value's range: [column, SQL condition on typed values, reason]. */
+function rangeRules(kind: KindName, today: string): [string, string, string][] {
+	const year = Number(today.slice(0, 4));
+	const yearRule = (col: string): [string, string, string] => [
+		col,
+		`${q(col)} NOT BETWEEN 2000 AND ${year}`,
+		`is not a year from 2000 to ${year}`
+	];
+	switch (kind) {
+		case 'workforce':
+			return [['end_date', `end_date < start_date`, 'is before start_date']];
+		case 'population':
+			return [
+				yearRule('year'),
+				['population_16plus', `population_16plus <= 0`, 'must be more than 0']
+			];
+		case 'prevalence':
+			return [
+				yearRule('year'),
+				['rate_pct', `rate_pct <= 0 OR rate_pct >= 100`, 'must be more than 0 and less than 100'],
+				['lower_pct', `lower_pct < 0 OR lower_pct > rate_pct`, 'must be from 0 to rate_pct'],
+				[
+					'upper_pct',
+					`upper_pct >= 100 OR upper_pct < rate_pct`,
+					'must be from rate_pct to below 100'
+				]
+			];
+		default:
+			return [];
+	}
+}
+
+function piiSql(column: string): string {
+	const v = q(column);
+	const which = CELL_PATTERNS.map(
+		(p) => `WHEN regexp_matches(${v}, ${lit(p.source)}, 'i') THEN ${lit(p.what)}`
+	).join(' ');
+	return `CASE WHEN regexp_matches(${v}, ${lit(ANY_CELL_PATTERN)}, 'i') THEN CASE ${which} END END`;
+}
+
+export interface Validation {
+	errorCount: number;
+	problems: Problem[];
+	summary: SummaryLine[];
+	personal: boolean;
+	warnings: string[];
+}
+
+const PERSONAL_REASON = (what: string) =>
+	`has a value that looks like ${what}: the dashboard takes anonymised data only — remove or pseudonymise this column in the export`;
+
+/** Type every contract column into the typed temp table and collect every problem. */
+export async function validate(
+	conn: Queryable,
+	staging: Staging,
+	kind: KindName,
+	today: string
+): Promise<Validation> {
+	const columns = KINDS[kind].columns.filter((c) => staging.columns.includes(c.name));
+	const sqls = new Map(columns.map((c) => [c.name, columnSql(kind, c)]));
+
+	const layer1 = [
+		'rowid AS rec',
+		...staging.columns.map(q),
+		...[...sqls.values()].flatMap((s) => s.parts.map(([alias, expr]) => `${expr} AS ${q(alias)}`))
+	];
+	const layer2 = [
+		'*',
+		...[...sqls.values()].flatMap((s) =>
+			(s.layer2 ?? []).map(([alias, expr]) => `${expr} AS ${q(alias)}`)
+		)
+	];
+	const line = staging.lines ? 'l.line' : '(b.rec + 2)::INTEGER';
+	const typed = [
+		'b.rec',
+		`${line} AS line`,
+		...columns.map((c) => `${sqls.get(c.name)!.value} AS ${q(c.name)}`),
+		...columns.map((c) => `${sqls.get(c.name)!.error} AS ${q(`${c.name}__err`)}`),
+		...staging.columns.map((c) => `${piiSql(c)} AS ${q(`${c}__pii`)}`)
+	];
+	const join = staging.lines ? `JOIN ${staging.lines} l ON l.rec = b.rec` : '';
+	await conn.run(
+		`CREATE TEMP TABLE ${staging.typ} AS SELECT ${typed.join(', ')}
+		 FROM (SELECT ${layer2.join(', ')} FROM (SELECT ${layer1.join(', ')} FROM ${staging.stg})) b ${join}`,
+		typed.some((t) => t.includes('$today')) ? { today } : undefined
+	);
+	// A value with a problem is NULL, so range rules and key checks skip it.
+	for (const c of columns) {
+		await conn.run(
+			`UPDATE ${staging.typ} SET ${q(c.name)} = NULL WHERE ${q(`${c.name}__err`)} IS NOT NULL AND ${q(c.name)} IS NOT NULL`
+		);
+	}
+
+	// Every cell problem, one SELECT per column; personal data wins over a type error in a cell.
+	const selects: string[] = [];
+	staging.columns.forEach((c, colNo) => {
+		const label = lit(staging.labels.get(c) ?? c);
+		const err = sqls.has(c) ? q(`${c}__err`) : 'NULL';
+		selects.push(`SELECT rec, line, ${colNo} AS col_no, ${lit(c)} AS col, ${label} AS label,
+			CASE WHEN ${q(`${c}__pii`)} IS NOT NULL THEN ${q(`${c}__pii`)} ELSE ${err} END AS reason,
+			${q(`${c}__pii`)} IS NOT NULL AS personal
+			FROM ${staging.typ} WHERE ${q(`${c}__pii`)} IS NOT NULL OR ${err} IS NOT NULL`);
+	});
+	for (const [c, cond, reason] of rangeRules(kind, today)) {
+		if (!sqls.has(c)) continue;
+		selects.push(`SELECT rec, line, ${staging.columns.indexOf(c)} AS col_no, ${lit(c)} AS col, ${lit(c)} AS label,
+			${lit(reason)} AS reason, false AS personal FROM ${staging.typ} WHERE ${cond}`);
+	}
+	const problemsSql = selects.join(' UNION ALL ');
+
+	const counts = await conn.one<{ n: number; personal: number }>(
+		`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE personal)::INTEGER AS personal FROM (${problemsSql})`
+	);
+	const groups = await conn.all<{
+		label: string;
+		reason: string;
+		personal: boolean;
+		n: number;
+		lines: number[];
+	}>(
+		`SELECT label, reason, personal, count(*)::INTEGER AS n, list(line ORDER BY line)[1:5] AS lines
+		 FROM (${problemsSql}) GROUP BY ALL ORDER BY n DESC, label`
+	);
+	const rawValue = `CASE p.col ${staging.columns.map((c) => `WHEN ${lit(c)} THEN s.${q(c)}`).join(' ')} END`;
+	const detail = await conn.all<{
+		line: number;
+		label: string;
+		value: string | null;
+		reason: string;
+		personal: boolean;
+	}>(
+		`SELECT p.line, p.label, ${rawValue} AS value, p.reason, p.personal
+		 FROM (SELECT * FROM (${problemsSql}) ORDER BY line, col_no LIMIT ${MAX_PROBLEMS}) p
+		 JOIN ${staging.stg} s ON s.rowid = p.rec ORDER BY p.line, p.col_no`
+	);
+	const reasonText = (r: { reason: string; personal: boolean }) =>
+		r.personal ? PERSONAL_REASON(r.reason) : r.reason;
+	const problems = detail.map((r) =>
+		problem(r.line, r.label, safeValue(r.value), reasonText(r), r.personal)
+	);
+	const summary = groups.map((g) => summaryLine(g.label, reasonText(g), g.n, g.lines));
+	let errorCount = counts?.n ?? 0;
+
+	// Keys unique within the file: every repeated key, with its lines.
+	const key = KINDS[kind].key;
+	const keyCols = key.map(q).join(', ');
+	const dups = await conn.all<{ lines: number[]; n: number; total: number; k: string }>(
+		`SELECT lines, n, (count(*) OVER ())::INTEGER AS total, k FROM (
+			SELECT list(line ORDER BY line) AS lines, count(*)::INTEGER AS n,
+				concat_ws(' + ', ${key.map((c) => `${q(c)}::VARCHAR`).join(', ')}) AS k
+			FROM ${staging.typ} WHERE ${key.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')}
+			GROUP BY ${keyCols} HAVING count(*) > 1)
+		 ORDER BY lines[1] LIMIT ${MAX_PROBLEMS}`
+	);
+	if (dups.length > 0) {
+		const keyLabel = key.join(' + ');
+		const repeatedRows = await conn.one<{ n: number }>(
+			`SELECT coalesce(sum(n - 1), 0)::INTEGER AS n FROM (SELECT count(*) AS n FROM ${staging.typ}
+			 WHERE ${key.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${keyCols} HAVING count(*) > 1)`
+		);
+		const shown = (lines: number[]) =>
+			lines.length > 10
+				? `${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more`
+				: lines.join(', ');
+		for (const d of dups) {
+			problems.push(
+				problem(
+					d.lines[0],
+					keyLabel,
+					safeValue(d.k),
+					`repeats on lines ${shown(d.lines)}: a key must be unique within the file`
+				)
+			);
+		}
+		const n = repeatedRows?.n ?? 0;
+		errorCount += n;
+		summary.push(
+			summaryLine(
+				keyLabel,
+				'repeats a key already used earlier in the file (keys must be unique)',
+				n,
+				dups.slice(0, 5).map((d) => d.lines[1])
+			)
+		);
+		problems.sort((a, b) => a.line - b.line);
+		problems.splice(MAX_PROBLEMS);
+		summary.sort((a, b) => b.count - a.count);
+	}
+
+	return {
+		errorCount,
+		problems,
+		summary,
+		personal: (counts?.personal ?? 0) > 0,
+		warnings: errorCount === 0 ? await refWarnings(conn, staging, kind) : []
+	};
+}
+
+// Refs to other kinds: accepted when unknown (extracts arrive in any order), with a warning.
+const REFERS: Partial<Record<KindName, { column: string; kind: KindName; key: string }[]>> = {
+	crimes: [{ column: 'incident_ref', kind: 'incidents', key: 'incident_ref' }],
+	arrests: [{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' }],
+	outcomes: [{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' }],
+	incidents: [{ column: 'handler_ref', kind: 'workforce', key: 'staff_ref' }],
+	training: [{ column: 'staff_ref', kind: 'workforce', key: 'staff_ref' }]
+};
+
+async function refWarnings(conn: Queryable, staging: Staging, kind: KindName): Promise<string[]> {
+	const out: string[] = [];
+	for (const ref of REFERS[kind] ?? []) {
+		if (!staging.columns.includes(ref.column)) continue;
+		const row = await conn.one<{ n: number; examples: { line: number; ref: string }[] }>(
+			`SELECT count(*)::INTEGER AS n, list({'line': line, 'ref': ${q(ref.column)}} ORDER BY line)[1:3] AS examples
+			 FROM ${staging.typ} t WHERE ${q(ref.column)} IS NOT NULL
+			 AND NOT EXISTS (SELECT 1 FROM ${ref.kind} c WHERE c.${q(ref.key)} = t.${q(ref.column)})`
+		);
+		if (row && row.n > 0) {
+			const examples = row.examples.map((e) => `${e.ref} on line ${e.line}`).join(', ');
+			out.push(
+				`${row.n} ${row.n === 1 ? 'row refers' : 'rows refer'} to ${ref.column} values that are not in the current ${ref.kind} dataset (e.g. ${examples}); ` +
+					`they are kept and will link up once that ${ref.kind} extract is loaded.`
+			);
+		}
+	}
+	return out;
+}
