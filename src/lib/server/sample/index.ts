@@ -1,0 +1,127 @@
+// The sample data set: seeded, clearly synthetic extracts of all eight kinds (April 2019 – March 2025)
+// calibrated to a real force's published volumes (facts.md), for first start, demos and benchmarks.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { KindName } from '../extracts/contract';
+import { generateActivity } from './activity';
+import { CsvWriter } from './csv';
+import { DEFAULT_SEED } from './model';
+import { Random } from './random';
+import { populationCsv, PREVALENCE_CSV } from './reference';
+import { assignTraining, generateStaff, writeTraining, writeWorkforce } from './workforce';
+
+export { DEFAULT_SEED } from './model';
+
+export interface SampleFile {
+	kind: KindName;
+	path: string;
+	fileName: string;
+	rows: number;
+}
+
+export interface SampleFiles {
+	outDir: string;
+	seed: number;
+	scale: number;
+	/** In the order to load them: reference first, then staff, then what refers to them. */
+	files: SampleFile[];
+}
+
+export interface SampleOptions {
+	outDir: string;
+	/** Multiplies police-activity volumes (not population or prevalence); default 1. */
+	scale?: number;
+	seed?: number;
+}
+
+export const LOAD_ORDER: readonly KindName[] = [
+	'population',
+	'prevalence',
+	'workforce',
+	'training',
+	'incidents',
+	'crimes',
+	'arrests',
+	'outcomes'
+];
+
+const HEADERS = {
+	crimes: [
+		'crime_ref',
+		'recorded_date',
+		'offence_code',
+		'area',
+		'domestic_abuse',
+		'relationship',
+		'victim_sex',
+		'victim_age_band',
+		'incident_ref'
+	],
+	arrests: ['arrest_ref', 'crime_ref', 'arrest_date'],
+	outcomes: ['crime_ref', 'outcome_type', 'outcome_date'],
+	incidents: [
+		'incident_ref',
+		'opened_at',
+		'area',
+		'domestic_abuse',
+		'stalking_identified',
+		'handler_ref'
+	]
+} as const;
+
+function countLines(text: string): number {
+	return text.split('\n').filter((l) => l.length > 0).length - 1;
+}
+
+export async function generateSample(opts: SampleOptions): Promise<SampleFiles> {
+	const scale = opts.scale ?? 1;
+	const seed = opts.seed ?? DEFAULT_SEED;
+	if (!Number.isFinite(scale) || scale <= 0) {
+		throw new Error(
+			`The sample scale must be a positive number (e.g. 1, 0.1 or 50), not ${scale}.`
+		);
+	}
+	if (!Number.isInteger(seed))
+		throw new Error(`The sample seed must be a whole number, not ${seed}.`);
+	await fs.mkdir(opts.outDir, { recursive: true });
+	const file = (kind: KindName) => path.join(opts.outDir, `${kind}.csv`);
+	const rows = {} as Record<KindName, number>;
+
+	// Reference data does not scale: it describes the population, not police activity.
+	const population = populationCsv();
+	await fs.writeFile(file('population'), population);
+	rows.population = countLines(population);
+	await fs.writeFile(file('prevalence'), PREVALENCE_CSV);
+	rows.prevalence = countLines(PREVALENCE_CSV);
+
+	// Each part draws from its own stream, so changing one part leaves the others' files unchanged.
+	const staff = generateStaff(new Random(seed, 'workforce'), scale);
+	const training = assignTraining(new Random(seed, 'training'), staff);
+	rows.workforce = (await writeWorkforce(file('workforce'), staff)).rows;
+	rows.training = (await writeTraining(file('training'), training)).rows;
+
+	const writers = {
+		crimes: await CsvWriter.open(file('crimes'), HEADERS.crimes),
+		arrests: await CsvWriter.open(file('arrests'), HEADERS.arrests),
+		outcomes: await CsvWriter.open(file('outcomes'), HEADERS.outcomes),
+		incidents: await CsvWriter.open(file('incidents'), HEADERS.incidents)
+	};
+	try {
+		await generateActivity(new Random(seed, 'activity'), scale, staff, writers);
+	} finally {
+		for (const w of Object.values(writers)) await w.close();
+	}
+	for (const [kind, w] of Object.entries(writers)) rows[kind as KindName] = w.rows;
+
+	return {
+		outDir: opts.outDir,
+		seed,
+		scale,
+		files: LOAD_ORDER.map((kind) => ({
+			kind,
+			path: file(kind),
+			fileName: `${kind}.csv`,
+			rows: rows[kind]
+		}))
+	};
+}
