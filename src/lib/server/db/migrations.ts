@@ -1,5 +1,6 @@
 // Versioned schema migrations, applied in order at start inside one transaction each.
 import type { Queryable } from './index';
+import { referenceMigration } from '../metrics/reference-data';
 
 export interface Migration {
 	version: number;
@@ -116,7 +117,8 @@ CREATE TABLE settings (
 	updated_by VARCHAR
 );
 `
-	}
+	},
+	referenceMigration
 ];
 
 /** Bring the schema up to date; each migration commits on its own. */

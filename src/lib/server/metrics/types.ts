@@ -1,0 +1,129 @@
+// The shapes every metrics function returns (api.md), shared by pages, API, CSV and tests.
+
+export type DomesticAbuse = 'all' | 'Y' | 'N';
+
+/** Validated filters: what every metrics function takes. */
+export interface Filters {
+	/** First month, `YYYY-MM`, inclusive. */
+	from: string;
+	/** Last month, `YYYY-MM`, inclusive. */
+	to: string;
+	/** One area name as the data spells it, or `all`. */
+	area: string;
+	/** The offence group name, or the custom code list as given (`8Q,8L`). */
+	offences: string;
+	/** The offence codes in scope, upper-case. */
+	codes: string[];
+	domestic_abuse: DomesticAbuse;
+}
+
+/** Crime, arrest and charge figures for one month (metrics.md "Crime, arrest and charge"). */
+export interface CrimeFigures {
+	recorded: number;
+	arrests: number;
+	arrested_crimes: number;
+	arrest_rate: number | null;
+	charges: number;
+	charged_recorded: number;
+	charge_rate: number | null;
+	outcome_assigned: number;
+	charge_rate_assigned: number | null;
+	open: number;
+	median_days_to_charge: number | null;
+}
+
+export interface MonthlyRow extends CrimeFigures {
+	month: string;
+	/** Recorded less than 90 days before the latest data: charge rates will still rise. */
+	provisional: boolean;
+}
+
+export interface MonthlyResult {
+	filters: Filters;
+	months: MonthlyRow[];
+	totals: CrimeFigures;
+}
+
+export interface OutcomesResult {
+	filters: Filters;
+	/** Group names in display order (reference groups, then `none`). */
+	groups: string[];
+	months: { month: string; groups: Record<string, number> }[];
+}
+
+export interface ReportingYear {
+	/** `2023/24`. */
+	fy: string;
+	recorded: number;
+	population_16plus: number | null;
+	prevalence_pct: number | null;
+	carried_forward: boolean;
+	estimated_victims: number | null;
+	estimated_victims_lower: number | null;
+	estimated_victims_upper: number | null;
+	reporting_ratio: number | null;
+	estimated_unreported: number | null;
+}
+
+export interface ReportingResult {
+	filters: Filters;
+	years: ReportingYear[];
+}
+
+export interface IdentificationFigures {
+	da_incidents: number;
+	da_stalking_identified: number;
+	da_identification_rate: number | null;
+	linked_crimes: number;
+	identified_at_first_contact: number;
+	first_contact_rate: number | null;
+	trained_handler_incidents: number;
+	trained_handler_identified: number;
+	untrained_handler_incidents: number;
+	untrained_handler_identified: number;
+}
+
+export interface IdentificationResult {
+	filters: Filters;
+	months: (IdentificationFigures & { month: string })[];
+	totals: IdentificationFigures;
+}
+
+export interface CoverageFigures {
+	in_scope: number;
+	trained: number;
+	coverage: number | null;
+}
+
+export interface TrainingResult {
+	filters: Filters & { role: string[] };
+	target: { date: string; coverage: number };
+	months: (CoverageFigures & { month: string; total_trained: number })[];
+	/** At the last month end of the period. */
+	by_role: (CoverageFigures & { role: string })[];
+	/** At the last month end of the period; staff with no area are under `unknown`. */
+	by_area: (CoverageFigures & { area: string })[];
+}
+
+export type Signal = 'outside' | 'shift' | 'trend' | 'two_of_three';
+
+export interface SpcPoint {
+	month: string;
+	value: number;
+	/** Null when the point's segment has fewer than 12 points ("not enough data yet"). */
+	centre: number | null;
+	ucl: number | null;
+	lcl: number | null;
+	signals: Signal[];
+}
+
+export const SPC_METRICS = ['recorded', 'arrests', 'charges'] as const;
+export type SpcMetric = (typeof SPC_METRICS)[number];
+
+export interface SpcResult {
+	filters: Filters;
+	metric: SpcMetric;
+	points: SpcPoint[];
+	/** One plain-English sentence about the series (summary.ts). */
+	summary: string;
+}
