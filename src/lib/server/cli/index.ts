@@ -1,4 +1,5 @@
 // The command table of the CLI. Each command parses its own arguments and returns an exit code.
+import { sampleCommand } from './sample';
 export type Command = (args: string[]) => Promise<number>;
 
 export class UsageError extends Error {
@@ -6,6 +7,7 @@ export class UsageError extends Error {
 }
 
 export const commands: Record<string, Command> = {};
+commands.sample = sampleCommand;
 
 export function usage(): string {
 	return [
