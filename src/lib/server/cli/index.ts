@@ -1,4 +1,5 @@
 // The command table of the CLI. Each command parses its own arguments and returns an exit code.
+import { extractCommands } from './extracts';
 import { sampleCommand } from './sample';
 export type Command = (args: string[]) => Promise<number>;
 
@@ -7,6 +8,7 @@ export class UsageError extends Error {
 }
 
 export const commands: Record<string, Command> = {};
+Object.assign(commands, extractCommands);
 commands.sample = sampleCommand;
 
 export function usage(): string {

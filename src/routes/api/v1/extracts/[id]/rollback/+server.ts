@@ -1,0 +1,12 @@
+// Make an upload inactive: its dataset returns to what it was without it.
+import type { RequestHandler } from './$types';
+import { getDb } from '$lib/server/db';
+import { answer, setExtractActive } from '$lib/server/extracts/api';
+
+export const POST: RequestHandler = async ({ params, locals, getClientAddress }) =>
+	answer(async () =>
+		setExtractActive(await getDb(), params.id, false, {
+			user: locals.user?.name ?? 'unknown',
+			address: getClientAddress()
+		})
+	);
