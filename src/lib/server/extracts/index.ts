@@ -26,7 +26,7 @@ import {
 	type ValidationReport
 } from './report';
 import { ScanError, scanFile, transcode1252, type ScanResult } from './scan';
-import { dropStaging, stage, validate, type Staging } from './validate';
+import { CsvReadError, dropStaging, stage, validate, type Staging } from './validate';
 
 export type { ValidationReport, Problem } from './report';
 export { reportToCsv } from './report';
@@ -95,6 +95,11 @@ function tmpDir(config: Config): string {
 export function tempFilePath(config: Config, suffix = '.csv'): string {
 	return path.join(tmpDir(config), `${crypto.randomUUID()}${suffix}`);
 }
+
+const article = (word: string, capital = false) => {
+	const a = /^[aeiou]/.test(word) ? 'an' : 'a';
+	return capital ? a[0].toUpperCase() + a.slice(1) : a;
+};
 
 const fmtBytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -236,12 +241,12 @@ function checkHeader(
 		const looksLike = detectKind(scan.header);
 		const hint =
 			looksLike.ok && looksLike.kind !== kind
-				? ` The header looks like a ${looksLike.kind} extract: was the wrong kind chosen?`
+				? ` The header looks like ${article(looksLike.kind)} ${looksLike.kind} extract: was the wrong kind chosen?`
 				: '';
 		return refusal(
 			422,
 			'missing_columns',
-			`${fileName} does not have the columns of a ${kind} extract: ${parts.join('; ')}.${hint} A ${kind} extract has: ${columnList(kind)}.`,
+			`${fileName} does not have the columns of ${article(kind)} ${kind} extract: ${parts.join('; ')}.${hint} ${article(kind, true)} ${kind} extract has: ${columnList(kind)}.`,
 			details
 		);
 	}
@@ -443,7 +448,8 @@ export async function loadExtract(
 			try {
 				staging = await stage(conn, csvPath, match, scan.header.length, scan.recordLines);
 			} catch (err) {
-				return { csvError: err as Error };
+				if (err instanceof CsvReadError) return { csvError: err };
+				throw err;
 			}
 			return { validation: await validate(conn, staging, kind, today) };
 		});

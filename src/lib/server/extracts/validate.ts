@@ -18,6 +18,14 @@ export interface Staging {
 	labels: Map<string, string>;
 }
 
+/** DuckDB's reader refused the file (malformed quoting the byte scan did not catch). */
+export class CsvReadError extends Error {
+	constructor(readonly duckdbMessage: string) {
+		super(duckdbMessage);
+		this.name = 'CsvReadError';
+	}
+}
+
 let counter = 0;
 
 const q = (identifier: string) => `"${identifier}"`;
@@ -47,17 +55,21 @@ export async function stage(
 	const staging: Staging = { stg: `stg_${n}`, typ: `typ_${n}`, columns, labels };
 	const spec = columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
 	const trimmed = columns.map((c) => `nullif(trim(${q(c)}, ${TRIM}), '') AS ${q(c)}`).join(', ');
-	await conn.run(
-		`CREATE TEMP TABLE ${staging.stg} AS SELECT ${trimmed} FROM read_csv($path, header = true,
-		 auto_detect = false, columns = {${spec}}, delim = ',', quote = '"', escape = '"',
-		 strict_mode = true, null_padding = false, all_varchar = true)`,
-		{ path: csvPath }
-	);
+	try {
+		await conn.run(
+			`CREATE TEMP TABLE ${staging.stg} AS SELECT ${trimmed} FROM read_csv($path, header = true,
+			 auto_detect = false, columns = {${spec}}, delim = ',', quote = '"', escape = '"',
+			 strict_mode = true, null_padding = false, all_varchar = true)`,
+			{ path: csvPath }
+		);
+	} catch (err) {
+		throw new CsvReadError((err as Error).message);
+	}
 	if (recordLines) {
 		// Quoted newlines or skipped blank lines: the file's own line of each record, from the scan.
 		staging.lines = `lines_${n}`;
 		await conn.run(`CREATE TEMP TABLE ${staging.lines} (rec BIGINT, line INTEGER)`);
-		const appender = await conn.connection.createAppender(staging.lines, 'temp');
+		const appender = await conn.connection.createAppender(staging.lines, 'main', 'temp');
 		for (let i = 0; i < recordLines.length; i++) {
 			appender.appendBigInt(BigInt(i));
 			appender.appendInteger(recordLines[i]);
