@@ -13,6 +13,15 @@ const ANALYST: readonly Role[] = ['analyst', 'admin'];
 
 export const routeAccess: Record<string, Access> = {
 	'/': VIEW,
+	// Metrics API (issue 4).
+	'/api/v1/metrics/monthly': VIEW,
+	'/api/v1/metrics/outcomes': VIEW,
+	'/api/v1/metrics/reporting': VIEW,
+	'/api/v1/metrics/identification': VIEW,
+	'/api/v1/metrics/training': VIEW,
+	'/api/v1/metrics/spc': VIEW,
+	'/api/v1/areas': VIEW,
+	'/api/v1/offence-groups': VIEW,
 	'/api/v1/extracts': ANALYST,
 	'/api/v1/extracts/[id]': ANALYST,
 	'/api/v1/extracts/[id]/file': ANALYST,

@@ -1,0 +1,125 @@
+// Metrics responses as CSV: one flat table per endpoint, cells made safe for spreadsheets.
+import type {
+	IdentificationResult,
+	MonthlyResult,
+	OutcomesResult,
+	ReportingResult,
+	SpcResult,
+	TrainingResult
+} from './types';
+
+type Cell = string | number | boolean | null | undefined;
+
+/** A cell that a spreadsheet would run as a formula (= + - @ tab CR) gets a leading apostrophe. */
+export function csvCell(value: Cell): string {
+	if (value === null || value === undefined) return '';
+	let s = typeof value === 'number' ? String(value) : String(value);
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function toCsv(header: string[], rows: Cell[][]): string {
+	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function table<T extends object>(rows: T[], keys: (keyof T & string)[]): Cell[][] {
+	return rows.map((r) => keys.map((k) => r[k] as Cell));
+}
+
+const CRIME_KEYS = [
+	'recorded',
+	'arrests',
+	'arrested_crimes',
+	'arrest_rate',
+	'charges',
+	'charged_recorded',
+	'charge_rate',
+	'outcome_assigned',
+	'charge_rate_assigned',
+	'open',
+	'median_days_to_charge'
+] as const;
+
+/** Months then a `total` row. */
+export function monthlyCsv(r: MonthlyResult): string {
+	return toCsv(
+		['month', ...CRIME_KEYS, 'provisional'],
+		[
+			...r.months.map((m) => [m.month, ...CRIME_KEYS.map((k) => m[k]), m.provisional]),
+			['total', ...CRIME_KEYS.map((k) => r.totals[k]), null]
+		]
+	);
+}
+
+export function outcomesCsv(r: OutcomesResult): string {
+	return toCsv(
+		['month', ...r.groups],
+		r.months.map((m) => [m.month, ...r.groups.map((g) => m.groups[g] ?? 0)])
+	);
+}
+
+export function reportingCsv(r: ReportingResult): string {
+	const keys = [
+		'fy',
+		'recorded',
+		'population_16plus',
+		'prevalence_pct',
+		'carried_forward',
+		'estimated_victims',
+		'estimated_victims_lower',
+		'estimated_victims_upper',
+		'reporting_ratio',
+		'estimated_unreported'
+	] as const;
+	return toCsv([...keys], table(r.years, [...keys]));
+}
+
+const ID_KEYS = [
+	'da_incidents',
+	'da_stalking_identified',
+	'da_identification_rate',
+	'linked_crimes',
+	'identified_at_first_contact',
+	'first_contact_rate',
+	'trained_handler_incidents',
+	'trained_handler_identified',
+	'untrained_handler_incidents',
+	'untrained_handler_identified'
+] as const;
+
+export function identificationCsv(r: IdentificationResult): string {
+	return toCsv(
+		['month', ...ID_KEYS],
+		[
+			...r.months.map((m) => [m.month, ...ID_KEYS.map((k) => m[k])]),
+			['total', ...ID_KEYS.map((k) => r.totals[k])]
+		]
+	);
+}
+
+/** One table: `breakdown` is month, role, area or target; `label` the month, role or area. */
+export function trainingCsv(r: TrainingResult): string {
+	return toCsv(
+		['breakdown', 'label', 'in_scope', 'trained', 'coverage', 'total_trained'],
+		[
+			...r.months.map((m) => [
+				'month',
+				m.month,
+				m.in_scope,
+				m.trained,
+				m.coverage,
+				m.total_trained
+			]),
+			...r.by_role.map((x) => ['role', x.role, x.in_scope, x.trained, x.coverage, null]),
+			...r.by_area.map((x) => ['area', x.area, x.in_scope, x.trained, x.coverage, null]),
+			['target', r.target.date, null, null, r.target.coverage, null]
+		]
+	);
+}
+
+export function spcCsv(r: SpcResult): string {
+	return toCsv(
+		['month', r.metric, 'centre', 'ucl', 'lcl', 'signals'],
+		r.points.map((p) => [p.month, p.value, p.centre, p.ucl, p.lcl, p.signals.join(';')])
+	);
+}

@@ -1,0 +1,55 @@
+// How fresh each dataset is: latest month with data, rows, and the last upload (time and who).
+import type { Queryable } from '../db';
+
+export interface KindFreshness {
+	kind: string;
+	rows: number;
+	/** Latest month with data (`YYYY-MM`), or for population/prevalence the latest year. */
+	latest: string | null;
+	last_upload_at: string | null;
+	last_upload_by: string | null;
+}
+
+export interface DataFreshness {
+	kinds: KindFreshness[];
+	/** The newest active upload of any kind. */
+	last_upload_at: string | null;
+	last_upload_by: string | null;
+}
+
+// One fixed query per kind (table names are constants, never input).
+const LATEST: Record<string, string> = {
+	crimes: `SELECT count(*)::INTEGER AS n, strftime(max(recorded_date), '%Y-%m') AS latest FROM crimes`,
+	arrests: `SELECT count(*)::INTEGER AS n, strftime(max(arrest_date), '%Y-%m') AS latest FROM arrests`,
+	outcomes: `SELECT count(*)::INTEGER AS n, strftime(max(outcome_date), '%Y-%m') AS latest FROM outcomes`,
+	incidents: `SELECT count(*)::INTEGER AS n,
+		strftime(max(timezone('Europe/London', opened_at)), '%Y-%m') AS latest FROM incidents`,
+	workforce: `SELECT count(*)::INTEGER AS n,
+		strftime(greatest(max(start_date), max(end_date)), '%Y-%m') AS latest FROM workforce`,
+	training: `SELECT count(*)::INTEGER AS n, strftime(max(completed_date), '%Y-%m') AS latest FROM training`,
+	population: `SELECT count(*)::INTEGER AS n, max(year)::VARCHAR AS latest FROM population`,
+	prevalence: `SELECT count(*)::INTEGER AS n, max(year)::VARCHAR AS latest FROM prevalence`
+};
+
+/** For the pages' "data last refreshed" line. */
+export async function dataFreshness(db: Queryable): Promise<DataFreshness> {
+	const uploads = await db.all<{ kind: string; at: string; by: string }>(
+		`SELECT kind, max(uploaded_at) AS at, arg_max(uploaded_by, uploaded_at) AS by
+		 FROM uploads WHERE active GROUP BY kind`
+	);
+	const byKind = new Map(uploads.map((u) => [u.kind, u]));
+	const kinds: KindFreshness[] = [];
+	for (const [kind, sql] of Object.entries(LATEST)) {
+		const r = (await db.one<{ n: number; latest: string | null }>(sql))!;
+		const u = byKind.get(kind);
+		kinds.push({
+			kind,
+			rows: r.n,
+			latest: r.latest,
+			last_upload_at: u?.at ?? null,
+			last_upload_by: u?.by ?? null
+		});
+	}
+	const newest = [...uploads].sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+	return { kinds, last_upload_at: newest?.at ?? null, last_upload_by: newest?.by ?? null };
+}
