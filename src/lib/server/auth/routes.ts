@@ -13,6 +13,12 @@ const ANALYST: readonly Role[] = ['analyst', 'admin'];
 
 export const routeAccess: Record<string, Access> = {
 	'/': VIEW,
+	// Dashboard pages (issue 5).
+	'/(app)/overview': VIEW,
+	'/(app)/arrests-and-charges': VIEW,
+	'/(app)/under-reporting': VIEW,
+	'/(app)/training': VIEW,
+	'/(app)/areas': VIEW,
 	// Metrics API (issue 4).
 	'/api/v1/metrics/monthly': VIEW,
 	'/api/v1/metrics/outcomes': VIEW,

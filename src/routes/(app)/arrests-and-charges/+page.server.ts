@@ -1,0 +1,21 @@
+// Arrests and charges: monthly counts and rates, outcome mix, time to charge, by area.
+import { getDb } from '$lib/server/db';
+import { monthly, outcomes } from '$lib/server/metrics';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { filters, areaNames } = await parent();
+	const db = await getDb();
+	const [m, o, byArea] = await Promise.all([
+		monthly(db, filters),
+		outcomes(db, filters),
+		// One aggregate per area over the same period: totals only.
+		Promise.all(
+			(filters.area === 'all' ? areaNames : [filters.area]).map(async (area) => ({
+				area,
+				totals: (await monthly(db, { ...filters, area })).totals
+			}))
+		)
+	]);
+	return { monthly: m, outcomes: o, byArea };
+};
