@@ -1,11 +1,83 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+// Every request: who is asking (session cookie or API token), may they open this route, headers.
+import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { startup } from '$lib/server/startup';
+import { getDb } from '$lib/server/db';
+import { apiError } from '$lib/server/http';
+import {
+	SESSION_COOKIE,
+	apiRefusal,
+	decide,
+	isApiRoute,
+	sessionUser,
+	signInLocation,
+	userFromToken,
+	withSecurityHeaders,
+	forbiddenPage,
+	PASSWORD_CHANGE_PATH,
+	type Decision
+} from '$lib/server/auth';
 
 export const init: ServerInit = async () => {
 	await startup();
 };
 
+/** Requests from kit's client router (data loads, enhanced forms) expect JSON, not a page. */
+function wantsJson(event: RequestEvent): boolean {
+	return (
+		event.isDataRequest ||
+		(event.request.method === 'POST' &&
+			(event.request.headers.get('accept') ?? '').includes('application/json'))
+	);
+}
+
+function refusePage(event: RequestEvent, decision: Exclude<Decision, { kind: 'allow' }>): Response {
+	const user = event.locals.user;
+	if (decision.kind === 'forbidden') {
+		if (wantsJson(event)) error(403, decision.message);
+		return forbiddenPage(decision.message, user?.name ?? '');
+	}
+	const location = decision.kind === 'sign_in' ? signInLocation(event.url) : PASSWORD_CHANGE_PATH;
+	// kit turns a thrown redirect into the JSON its client router understands.
+	if (wantsJson(event)) redirect(303, location);
+	return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
-	return resolve(event);
+	const db = await getDb();
+	const routeId = event.route.id;
+	const api = routeId ? isApiRoute(routeId) : event.url.pathname.startsWith('/api/');
+
+	const authorization = event.request.headers.get('authorization');
+	if (api && authorization && /^bearer\s/i.test(authorization)) {
+		// A token that does not work is refused outright rather than treated as signed out.
+		const user = await userFromToken(db, authorization.replace(/^bearer\s+/i, '').trim());
+		if (!user) {
+			return withSecurityHeaders(
+				apiError(
+					401,
+					'invalid_token',
+					'The API token is not valid: it is mistyped, revoked, or its user is disabled. Ask an admin for a new token.',
+					[],
+					{ 'www-authenticate': 'Bearer error="invalid_token"' }
+				)
+			);
+		}
+		event.locals.user = user;
+	} else {
+		const sessionId = event.cookies.get(SESSION_COOKIE);
+		if (sessionId) {
+			event.locals.user = await sessionUser(db, sessionId);
+			if (!event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
+
+	// No route matched: let kit answer 404 (with the headers below).
+	if (routeId !== null) {
+		const decision = decide(routeId, event.locals.user);
+		if (decision.kind !== 'allow') {
+			return withSecurityHeaders(api ? apiRefusal(decision) : refusePage(event, decision));
+		}
+	}
+	return withSecurityHeaders(await resolve(event));
 };

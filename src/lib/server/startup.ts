@@ -2,11 +2,16 @@
 import { getDb, type Db } from './db';
 import { readConfig } from './config';
 import { loadSampleIfEmpty } from './sample/load';
+import { ensureFirstAdmin } from './auth/first-admin';
+import { pruneSessions } from './auth/sessions';
 
 export async function startup(): Promise<Db> {
 	const config = readConfig();
 	const db = await getDb(config.databasePath);
 	// First start: a realistic synthetic data set, loaded exactly as uploads are (operations.md).
 	await loadSampleIfEmpty(db, config);
+	// Accounts: the first admin when there is no user; sessions idle past the timeout go.
+	await ensureFirstAdmin(db);
+	await pruneSessions(db);
 	return db;
 }

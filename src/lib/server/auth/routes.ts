@@ -10,6 +10,7 @@ export type Access = 'public' | 'signed_in' | readonly Role[];
 
 const VIEW: readonly Role[] = ['viewer', 'analyst', 'publisher', 'admin'];
 const ANALYST: readonly Role[] = ['analyst', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
 
 export const routeAccess: Record<string, Access> = {
 	'/': VIEW,
@@ -19,6 +20,15 @@ export const routeAccess: Record<string, Access> = {
 	'/(app)/under-reporting': VIEW,
 	'/(app)/training': VIEW,
 	'/(app)/areas': VIEW,
+	// Accounts (sign-in is public; a pending password change allows only these three).
+	'/login': 'public',
+	'/logout': 'public',
+	'/account/password': 'signed_in',
+	'/(app)/admin': ADMIN,
+	'/(app)/admin/users': ADMIN,
+	'/(app)/admin/tokens': ADMIN,
+	'/(app)/admin/audit': ADMIN,
+	'/(app)/admin/audit/export': ADMIN,
 	// Metrics API (issue 4).
 	'/api/v1/metrics/monthly': VIEW,
 	'/api/v1/metrics/outcomes': VIEW,
