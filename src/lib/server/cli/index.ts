@@ -1,6 +1,7 @@
 // The command table of the CLI. Each command parses its own arguments and returns an exit code.
 import { extractCommands } from './extracts';
 import { sampleCommand } from './sample';
+import { userCommands } from './users';
 export type Command = (args: string[]) => Promise<number>;
 
 export class UsageError extends Error {
@@ -10,6 +11,7 @@ export class UsageError extends Error {
 export const commands: Record<string, Command> = {};
 Object.assign(commands, extractCommands);
 commands.sample = sampleCommand;
+Object.assign(commands, userCommands);
 
 export function usage(): string {
 	return [
@@ -22,7 +24,8 @@ export function usage(): string {
 		'  rollback <upload-id>             make an upload inactive',
 		'  restore <upload-id>              make a rolled-back upload active again',
 		'  user add <name> --role R[,R...] [--password-stdin]',
-		'  user list | user disable <name> | user roles <name> R[,R...] | user password <name>',
+		'  user list | user disable|enable <name> | user roles <name> R[,R...]',
+		'  user password <name> [--password-stdin]',
 		'  token create <name> [--label L] | token list [<name>] | token revoke <id>',
 		'  bench [--rows N]',
 		''
