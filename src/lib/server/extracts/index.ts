@@ -346,7 +346,7 @@ export async function refreshCurrent(tx: Queryable, kind: KindName): Promise<voi
 async function gzipTo(src: string, dest: string): Promise<void> {
 	await pipeline(
 		fs.createReadStream(src),
-		zlib.createGzip({ level: 6 }),
+		zlib.createGzip({ level: 1 }),
 		fs.createWriteStream(dest)
 	);
 }
@@ -557,7 +557,14 @@ export async function loadExtract(
 					report: JSON.stringify(finalReport)
 				}
 			);
-			await refreshCurrent(tx, kind);
+			// The new upload is the newest: its rows win for their keys (merge) or alone (replace).
+			// Rollback and restore rebuild from history instead (refreshCurrent).
+			if (mode === 'replace') await tx.run(`DELETE FROM ${kind}`);
+			else await tx.run(`DELETE FROM ${kind} c USING ${st.typ} t WHERE ${keyJoin}`);
+			await tx.run(
+				`INSERT INTO ${kind} (upload_seq, ${cols.join(', ')}) SELECT $seq, ${cols.join(', ')} FROM ${st.typ}`,
+				{ seq }
+			);
 			await audit(tx, {
 				actor: opts.user,
 				action: 'upload',

@@ -265,12 +265,16 @@ function rangeRules(kind: KindName, today: string): [string, string, string][] {
 }
 
 function piiSql(column: string): string {
-	const v = q(column);
+	const v = `b.${q(column)}`;
 	const which = CELL_PATTERNS.map(
 		(p) => `WHEN regexp_matches(${v}, ${lit(p.source)}, 'i') THEN ${lit(p.what)}`
 	).join(' ');
 	return `CASE WHEN regexp_matches(${v}, ${lit(ANY_CELL_PATTERN)}, 'i') THEN CASE ${which} END END`;
 }
+
+// A valid date, time, flag, number or enum value cannot hold personal data, so those columns are
+// searched only where the value failed its type (then the report must not echo it either).
+const TYPED_SAFE = new Set(['date', 'timestamp', 'flag', 'integer', 'decimal', 'enum']);
 
 export interface Validation {
 	errorCount: number;
@@ -310,7 +314,14 @@ export async function validate(
 		`${line} AS line`,
 		...columns.map((c) => `${sqls.get(c.name)!.value} AS ${q(c.name)}`),
 		...columns.map((c) => `${sqls.get(c.name)!.error} AS ${q(`${c.name}__err`)}`),
-		...staging.columns.map((c) => `${piiSql(c)} AS ${q(`${c}__pii`)}`)
+		...staging.columns.map((c) => {
+			const col = columns.find((k) => k.name === c);
+			const expr =
+				col && TYPED_SAFE.has(col.type)
+					? `CASE WHEN ${q(`${c}__err`)} IS NOT NULL THEN ${piiSql(c)} END`
+					: piiSql(c);
+			return `${expr} AS ${q(`${c}__pii`)}`;
+		})
 	];
 	const join = staging.lines ? `JOIN ${staging.lines} l ON l.rec = b.rec` : '';
 	await conn.run(
@@ -318,8 +329,15 @@ export async function validate(
 		 FROM (SELECT ${layer2.join(', ')} FROM (SELECT ${layer1.join(', ')} FROM ${staging.stg})) b ${join}`,
 		typed.some((t) => t.includes('$today')) ? { today } : undefined
 	);
+	const anyProblem = [
+		...columns.map((c) => `${q(`${c.name}__err`)} IS NOT NULL`),
+		...staging.columns.map((c) => `${q(`${c}__pii`)} IS NOT NULL`)
+	].join(' OR ');
+	const flagged = await conn.one<{ n: number }>(
+		`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${anyProblem}`
+	);
 	// A value with a problem is NULL, so range rules and key checks skip it.
-	for (const c of columns) {
+	for (const c of flagged?.n ? columns : []) {
 		await conn.run(
 			`UPDATE ${staging.typ} SET ${q(c.name)} = NULL WHERE ${q(`${c.name}__err`)} IS NOT NULL AND ${q(c.name)} IS NOT NULL`
 		);
@@ -341,32 +359,45 @@ export async function validate(
 			${lit(reason)} AS reason, false AS personal FROM ${staging.typ} WHERE ${cond}`);
 	}
 	const problemsSql = selects.join(' UNION ALL ');
+	const ranges = rangeRules(kind, today).filter(([c]) => sqls.has(c));
+	const rangeHits = ranges.length
+		? await conn.one<{ n: number }>(
+				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${ranges.map(([, cond]) => `(${cond})`).join(' OR ')}`
+			)
+		: undefined;
+	const clean = !flagged?.n && !rangeHits?.n;
 
-	const counts = await conn.one<{ n: number; personal: number }>(
-		`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE personal)::INTEGER AS personal FROM (${problemsSql})`
-	);
-	const groups = await conn.all<{
-		label: string;
-		reason: string;
-		personal: boolean;
-		n: number;
-		lines: number[];
-	}>(
-		`SELECT label, reason, personal, count(*)::INTEGER AS n, list(line ORDER BY line)[1:5] AS lines
+	const counts = clean
+		? { n: 0, personal: 0 }
+		: await conn.one<{ n: number; personal: number }>(
+				`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE personal)::INTEGER AS personal FROM (${problemsSql})`
+			);
+	const groups = clean
+		? []
+		: await conn.all<{
+				label: string;
+				reason: string;
+				personal: boolean;
+				n: number;
+				lines: number[];
+			}>(
+				`SELECT label, reason, personal, count(*)::INTEGER AS n, list(line ORDER BY line)[1:5] AS lines
 		 FROM (${problemsSql}) GROUP BY ALL ORDER BY n DESC, label`
-	);
+			);
 	const rawValue = `CASE p.col ${staging.columns.map((c) => `WHEN ${lit(c)} THEN s.${q(c)}`).join(' ')} END`;
-	const detail = await conn.all<{
-		line: number;
-		label: string;
-		value: string | null;
-		reason: string;
-		personal: boolean;
-	}>(
-		`SELECT p.line, p.label, ${rawValue} AS value, p.reason, p.personal
+	const detail = clean
+		? []
+		: await conn.all<{
+				line: number;
+				label: string;
+				value: string | null;
+				reason: string;
+				personal: boolean;
+			}>(
+				`SELECT p.line, p.label, ${rawValue} AS value, p.reason, p.personal
 		 FROM (SELECT * FROM (${problemsSql}) ORDER BY line, col_no LIMIT ${MAX_PROBLEMS}) p
 		 JOIN ${staging.stg} s ON s.rowid = p.rec ORDER BY p.line, p.col_no`
-	);
+			);
 	const reasonText = (r: { reason: string; personal: boolean }) =>
 		r.personal ? PERSONAL_REASON(r.reason) : r.reason;
 	const problems = detail.map((r) =>
