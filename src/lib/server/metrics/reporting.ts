@@ -58,14 +58,14 @@ export async function reporting(db: Queryable, f: Filters): Promise<ReportingRes
 		const pop = r.population_16plus;
 		const estimate = (pct: number | null) =>
 			pct === null || pop === null ? null : (pct / 100) * pop;
-		const victims = estimate(r.rate_pct);
+		const victims = tidy(estimate(r.rate_pct));
 		return {
 			fy: fyLabel(r.fy_year),
 			recorded: r.recorded,
 			population_16plus: pop,
 			prevalence_pct: r.rate_pct,
 			carried_forward: r.prevalence_year !== null && r.prevalence_year !== r.fy_year,
-			estimated_victims: tidy(victims),
+			estimated_victims: victims,
 			estimated_victims_lower: tidy(estimate(r.lower_pct)),
 			estimated_victims_upper: tidy(estimate(r.upper_pct)),
 			reporting_ratio: victims === null ? null : ratio(r.recorded, victims),
