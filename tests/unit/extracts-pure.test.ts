@@ -1,0 +1,217 @@
+// Pure parts of the extract pipeline: personal-data patterns, header reading, report CSV, byte scan.
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import {
+	columnLooksPersonal,
+	detectPersonalData,
+	safeValue
+} from '../../src/lib/server/extracts/pii';
+import { detectKind, matchHeader, normaliseHeader } from '../../src/lib/server/extracts/header';
+import {
+	csvCell,
+	reportToCsv,
+	summarise,
+	problem,
+	type ValidationReport
+} from '../../src/lib/server/extracts/report';
+import { ScanError, scanFile, splitCsvRecord } from '../../src/lib/server/extracts/scan';
+
+const FIX = path.resolve(import.meta.dirname, '../fixtures/extracts');
+
+describe('personal-data cell patterns', () => {
+	it.each([
+		['jo.bloggs@example.com', 'an email address'],
+		['contact me at A.B@police.uk please', 'an email address'],
+		['07700 900123', 'a UK phone number'],
+		['+44 7700 900123', 'a UK phone number'],
+		['0115 967 0999', 'a UK phone number'],
+		['(0115) 9670999', 'a UK phone number'],
+		['NG1 5AB', 'a full UK postcode'],
+		['ng15ab', 'a full UK postcode'],
+		['SW1A 1AA', 'a full UK postcode'],
+		['AB123456C', 'a National Insurance number'],
+		['ab 12 34 56 c', 'a National Insurance number']
+	])('finds %s as %s', (value, what) => {
+		expect(detectPersonalData(value)).toBe(what);
+	});
+
+	it.each([
+		'CR-000123',
+		'INC/2023/000123',
+		'2023-01-05',
+		'05/01/2023',
+		'2023-01-05T10:00:00+01:00',
+		'8Q',
+		'Nottingham North',
+		'25_34',
+		'1234567',
+		'QQ123456C',
+		'3f2a9c1d-4b5e-4c6d-8e7f-0123456789ab'
+	])('leaves %s alone', (value) => {
+		expect(detectPersonalData(value)).toBeUndefined();
+	});
+
+	it('masks personal-looking values and cuts long ones', () => {
+		expect(safeValue('jo.bloggs@example.com')).toBe('j… (21 characters, hidden)');
+		expect(safeValue('x'.repeat(50))).toBe(`${'x'.repeat(37)}…`);
+		expect(safeValue(null)).toBe('');
+	});
+});
+
+describe('personal-data column names', () => {
+	it.each([
+		['surname', 'a name'],
+		['victim_first_name', 'a name'],
+		['dob', 'a date of birth'],
+		['date_of_birth', 'a date of birth'],
+		['age', 'an exact age'],
+		['victim_age', 'an exact age'],
+		['home_address', 'an address'],
+		['postcode', 'a postcode'],
+		['mobile', 'a phone number'],
+		['email', 'an email address'],
+		['ni_number', 'a National Insurance number'],
+		['national_insurance_number', 'a National Insurance number'],
+		['pnc_id', 'a PNC id'],
+		['collar_number', 'a collar number'],
+		['notes', 'free text'],
+		['mo', 'free text (MO)'],
+		['narrative', 'free text']
+	])('refuses a column named %s (%s)', (name, what) => {
+		expect(columnLooksPersonal(name)).toBe(what);
+	});
+
+	it.each([
+		'crime_ref',
+		'victim_age_band',
+		'area',
+		'course_name',
+		'area_name',
+		'offence_code',
+		'month'
+	])('accepts a column named %s', (name) => {
+		expect(columnLooksPersonal(name)).toBeUndefined();
+	});
+});
+
+describe('header', () => {
+	it('normalises case, surrounding spaces, inner spaces and hyphens', () => {
+		expect(normaliseHeader('  Recorded-Date ')).toBe('recorded_date');
+		expect(normaliseHeader('Victim  Age Band')).toBe('victim_age_band');
+	});
+
+	it('detects each kind from its required columns', () => {
+		expect(detectKind(['arrest_ref', 'crime_ref', 'arrest_date'])).toEqual({
+			ok: true,
+			kind: 'arrests'
+		});
+		expect(detectKind(['crime_ref', 'outcome_type', 'outcome_date'])).toEqual({
+			ok: true,
+			kind: 'outcomes'
+		});
+		expect(detectKind(['Staff Ref', 'Course', 'Completed Date'])).toEqual({
+			ok: true,
+			kind: 'training'
+		});
+		expect(detectKind(['year', 'rate_pct'])).toEqual({ ok: true, kind: 'prevalence' });
+	});
+
+	it('calls a header ambiguous when it has every column of two kinds, unknown when none', () => {
+		expect(detectKind(['area', 'year', 'population_16plus', 'rate_pct'])).toEqual({
+			ok: false,
+			reason: 'ambiguous',
+			candidates: ['population', 'prevalence']
+		});
+		expect(detectKind(['foo', 'bar'])).toMatchObject({ ok: false, reason: 'unknown' });
+	});
+
+	it('lists missing, extra and repeated columns', () => {
+		const m = matchHeader('arrests', ['arrest_ref', 'Arrest Ref', 'colour']);
+		expect(m.missing).toEqual(['crime_ref', 'arrest_date']);
+		expect(m.extra.map((e) => e.name)).toEqual(['colour']);
+		expect(m.duplicated).toEqual([{ column: 'arrest_ref', positions: [0, 1] }]);
+	});
+
+	it('splits a quoted header record', () => {
+		expect(splitCsvRecord('a,"b, c","d ""e"""\r\n')).toEqual(['a', 'b, c', 'd "e"']);
+	});
+});
+
+describe('report', () => {
+	it('groups problems into summary lines by column and reason, biggest first', () => {
+		const s = summarise([
+			problem(2, 'recorded_date', '1/13/2023', 'is DD/MM/YYYY with month 13'),
+			problem(3, 'area', '', 'is empty but it is required'),
+			problem(4, 'recorded_date', '2/13/2023', 'is DD/MM/YYYY with month 13')
+		]);
+		expect(s.map((x) => x.message)).toEqual([
+			'2 rows: recorded_date is DD/MM/YYYY with month 13',
+			'1 row: area is empty but it is required'
+		]);
+		expect(s[0].firstLines).toEqual([2, 4]);
+	});
+
+	it('defuses cells that spreadsheets would run as formulas', () => {
+		for (const start of ['=', '+', '-', '@', '\t', '\r']) {
+			expect(csvCell(`${start}SUM(A1)`).replace(/^"/, '').startsWith("'")).toBe(true);
+		}
+		expect(csvCell('a,b')).toBe('"a,b"');
+		expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+	});
+
+	it('writes every problem and warning as CSV rows', () => {
+		const report: ValidationReport = {
+			kind: 'crimes',
+			fileName: 'x.csv',
+			bytes: 1,
+			sha256: '',
+			encoding: 'utf-8',
+			rows: 2,
+			errorCount: 1,
+			problems: [problem(2, 'area', '=HYPERLINK("x")', 'is longer than 200 characters')],
+			truncated: false,
+			summary: [],
+			warnings: ['Column "x" was ignored.']
+		};
+		expect(reportToCsv(report)).toBe(
+			'severity,line,column,value,problem\r\n' +
+				`error,2,area,"'=HYPERLINK(""x"")",area is longer than 200 characters\r\n` +
+				'warning,,,,"Column ""x"" was ignored."\r\n'
+		);
+	});
+});
+
+describe('byte scan', () => {
+	const scan = (file: string, max = 1 << 20) => scanFile(path.join(FIX, file), max);
+	const refusal = async (file: string, max?: number) => {
+		const err = await scan(file, max).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(ScanError);
+		return (err as ScanError).refusal;
+	};
+
+	it('refuses empty, oversized, binary and undecodable files with the line', async () => {
+		expect(await refusal('empty.csv')).toEqual({ reason: 'empty' });
+		expect(await refusal('crimes-valid.csv', 10)).toMatchObject({ reason: 'too_large', limit: 10 });
+		expect(await refusal('binary-nul.csv')).toMatchObject({ reason: 'control_char', line: 3 });
+		expect(await refusal('invalid-utf8.csv')).toMatchObject({ reason: 'bad_encoding', line: 4 });
+	});
+
+	it('reads a BOM, CRLF, a Windows-1252 file and record start lines', async () => {
+		const bom = await scan('bom-crlf.csv');
+		expect([bom.bom, bom.encoding, bom.records, bom.header[0], bom.recordLines]).toEqual([
+			true,
+			'utf-8',
+			2,
+			'crime_ref',
+			undefined
+		]);
+		expect((await scan('windows-1252.csv')).encoding).toBe('windows-1252');
+		// quoted-newline.csv: record 1 on lines 2-3, blank line 4, record 2 on line 5.
+		expect(Array.from((await scan('quoted-newline.csv')).recordLines!)).toEqual([2, 5]);
+	});
+
+	it('finds ragged rows with their lines', async () => {
+		const r = await scan('ragged.csv');
+		expect([r.raggedCount, r.ragged]).toEqual([1, [{ line: 3, fields: 10 }]]);
+	});
+});
