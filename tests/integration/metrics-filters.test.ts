@@ -17,8 +17,10 @@ import {
 import { OFFENCE_CODES, OUTCOME_TYPES } from '../../src/lib/server/metrics/reference-data';
 import {
 	DEFAULT_SETTINGS,
+	getOutcomeTypes,
 	getSettings,
 	setOffenceGroup,
+	setOutcomeGroup,
 	setSetting
 } from '../../src/lib/server/settings';
 import { seed, tempDb } from '../fixtures/metrics/seed';
@@ -187,6 +189,9 @@ describe('reference data and settings', () => {
 			await setOffenceGroup(own, 'harassment', ['8l', '8M'], 'admin1');
 			const f = await parseFilters(new URLSearchParams('offences=harassment'), own);
 			expect(f.codes).toEqual(['8L', '8M']);
+			await setOutcomeGroup(own, 22, 'out_of_court_informal', 'admin1');
+			expect((await getOutcomeTypes(own))[22]).toMatchObject({ group: 'out_of_court_informal' });
+			await expect(setOutcomeGroup(own, 23, 'x', 'admin1')).rejects.toThrow(/0 to 22/);
 		} finally {
 			await own.close();
 		}

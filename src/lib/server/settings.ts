@@ -166,3 +166,51 @@ export async function setOffenceGroup(
 		});
 	});
 }
+
+export interface OutcomeType {
+	outcome_type: number;
+	name: string;
+	group: string;
+}
+
+/** Home Office outcome types 0–22 with the group each is reported under (seeded by migration 2). */
+export async function getOutcomeTypes(db: Queryable): Promise<OutcomeType[]> {
+	return db.all<OutcomeType>(
+		'SELECT outcome_type, name, group_name AS "group" FROM outcome_types ORDER BY outcome_type'
+	);
+}
+
+/** Move an outcome type to another group (admins). Audited. */
+export async function setOutcomeGroup(
+	db: Db,
+	outcomeType: number,
+	group: string,
+	actor: string,
+	address: string | null = null
+): Promise<void> {
+	const g = groupName.safeParse(group);
+	const known = (await getOutcomeTypes(db)).find((t) => t.outcome_type === outcomeType);
+	if (!g.success || !known) {
+		throw new HttpError(
+			400,
+			'bad_setting',
+			!known
+				? `There is no Home Office outcome type ${outcomeType}; types are 0 to 22.`
+				: `The outcome group was not changed: ${g.error!.issues.map((i) => i.message).join('; ')}.`,
+			[{ column: 'outcome_types', message: !known ? 'unknown outcome type' : 'bad group name' }]
+		);
+	}
+	await db.write(async (tx) => {
+		await tx.run('UPDATE outcome_types SET group_name = $group WHERE outcome_type = $type', {
+			group: g.data,
+			type: outcomeType
+		});
+		await audit(tx, {
+			actor,
+			action: 'settings_changed',
+			target: `outcome_type:${outcomeType}`,
+			address,
+			details: { before: known.group, after: g.data }
+		});
+	});
+}
