@@ -6,18 +6,45 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import { openDb, type Db } from '../../src/lib/server/db';
 
 const root = path.resolve(import.meta.dirname, '../..');
-export const TEST_BUILD = path.join(root, '.test-build');
 
-/** Build the app into .test-build (once per test run: vitest globalSetup calls this). */
-export function buildApp(): void {
-	execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
-		cwd: root,
-		env: { ...process.env, BUILD_OUT: TEST_BUILD },
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
+/**
+ * Build the app once per test run (vitest globalSetup calls this) into a folder of its own, so a
+ * concurrent `npm start` build is left alone. Kit's intermediate output (.svelte-kit) is shared, so
+ * builds from concurrent runs on one machine wait for each other behind a lock directory.
+ */
+export function buildApp(): string {
+	const dir = path.join(root, '.test-build', String(process.pid));
+	const lock = path.join(root, '.test-build', '.lock');
+	fs.mkdirSync(path.dirname(lock), { recursive: true });
+	const started = Date.now();
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch {
+			// A lock older than ten minutes was left by a run that died.
+			if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 600_000) {
+				fs.rmSync(lock, { recursive: true, force: true });
+			}
+			if (Date.now() - started > 900_000) throw new Error(`Gave up waiting for ${lock}`);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+		}
+	}
+	try {
+		fs.rmSync(dir, { recursive: true, force: true });
+		execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+			cwd: root,
+			env: { ...process.env, BUILD_OUT: path.join(dir, 'app') },
+			stdio: ['ignore', 'ignore', 'inherit']
+		});
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+	return path.join(dir, 'app');
 }
 
 async function freePort(): Promise<number> {
@@ -51,7 +78,8 @@ export interface StartOptions {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-	if (!fs.existsSync(path.join(TEST_BUILD, 'index.js'))) {
+	const build = inject('appBuild');
+	if (!build || !fs.existsSync(path.join(build, 'index.js'))) {
 		throw new Error(
 			'No test build: the e2e project globalSetup (tests/e2e/global-setup.ts) builds it.'
 		);
@@ -69,7 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, [path.join(TEST_BUILD, 'index.js')], {
+	const child: ChildProcess = spawn(process.execPath, [path.join(build, 'index.js')], {
 		cwd: root,
 		env: {
 			...process.env,
