@@ -6,7 +6,7 @@ import {
 	isoDate,
 	lastSunday,
 	monthsBetween,
-	partsOf,
+	yearOf,
 	type TimestampStyle
 } from './calendar';
 import { CsvWriter } from './csv';
@@ -199,7 +199,7 @@ export async function generateActivity(
 			);
 
 			// The outcome the investigation will reach, and when.
-			const year = partsOf(c.day).year;
+			const year = yearOf(c.day);
 			const type = rng.chance(chargeProbability(c.code, year)) ? '1' : NON_CHARGE.draw(rng);
 			const outcomeDay =
 				c.day + Math.max(1, Math.round(rng.lognormal(OUTCOME_MEDIAN_DAYS[type], OUTCOME_SIGMA)));
@@ -212,6 +212,8 @@ export async function generateActivity(
 				out.outcomes.raw(`${ref},0,${isoDate(Math.min(LAST_DAY, c.day + rng.int(0, 7)))}`);
 			}
 
+			if (out.outcomes.full) await out.outcomes.drain();
+			if (out.arrests.full) await out.arrests.drain();
 			if (rng.chance(ARREST_GIVEN_OUTCOME[type])) {
 				let arrestDay = c.day + Math.round(rng.exponential(10));
 				if (type === '1') arrestDay = Math.min(arrestDay, outcomeDay);
@@ -268,10 +270,12 @@ export async function generateActivity(
 			out.incidents.raw(
 				`${inc.ref},${formatTimestamp(inc.utc, inc.seconds, inc.style)},${inc.area},${inc.da ? 'Y' : 'N'},${inc.identified ? 'Y' : 'N'},${inc.handler ? inc.handler.ref : ''}`
 			);
+			if (out.incidents.full) await out.incidents.drain();
 		}
 		for (let i = 0; i < crimes.length; i++) {
 			const inc = crimes[i].incident;
 			out.crimes.raw(inc ? crimeRows[i] + inc.ref : crimeRows[i]);
+			if (out.crimes.full) await out.crimes.drain();
 		}
 		await Promise.all([
 			out.crimes.drain(),

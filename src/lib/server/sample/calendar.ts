@@ -78,6 +78,18 @@ export function lastSunday(year: number, month: number): number {
 	return last - partsOf(last).weekday;
 }
 
+// Year of each day number from 1999 to 2040, so the hot path (millions of timestamps at large
+// scales) does not allocate a Date per call.
+const YEAR_BASE = dayOf(1999, 1, 1);
+const YEARS = new Int16Array(dayOf(2041, 1, 1) - YEAR_BASE);
+for (let i = 0; i < YEARS.length; i++)
+	YEARS[i] = new Date((YEAR_BASE + i) * MS_PER_DAY).getUTCFullYear();
+
+export function yearOf(day: number): number {
+	const i = day - YEAR_BASE;
+	return i >= 0 && i < YEARS.length ? YEARS[i] : partsOf(day).year;
+}
+
 const bstCache = new Map<number, [number, number]>();
 
 /** UTC minutes at which British Summer Time starts and ends in a year (01:00 UTC, last Sundays). */
@@ -92,8 +104,7 @@ export function bstBounds(year: number): [number, number] {
 
 /** Europe/London offset from UTC, in minutes (0 or 60), at an instant given in UTC minutes. */
 export function londonOffset(utcMinutes: number): number {
-	const year = partsOf(Math.floor(utcMinutes / MINUTES_PER_DAY)).year;
-	const [start, end] = bstBounds(year);
+	const [start, end] = bstBounds(yearOf(Math.floor(utcMinutes / MINUTES_PER_DAY)));
 	return utcMinutes >= start && utcMinutes < end ? 60 : 0;
 }
 
@@ -103,7 +114,7 @@ export function londonOffset(utcMinutes: number): number {
  */
 export function fromLondon(localDay: number, minuteOfDay: number): number {
 	const local = localDay * MINUTES_PER_DAY + minuteOfDay;
-	const [start, end] = bstBounds(partsOf(localDay).year);
+	const [start, end] = bstBounds(yearOf(localDay));
 	// In local terms BST starts at 01:00 (which becomes 02:00) and ends at 02:00 (which becomes 01:00).
 	if (local >= start && local < start + 60) return local; // gap: 01:xx GMT is the same instant as 02:xx BST
 	if (local >= start + 60 && local < end + 60) return local - 60;

@@ -42,6 +42,11 @@ export class CsvWriter {
 		this.raw(csvLine(cells));
 	}
 
+	/** True when a megabyte or more is waiting: the generator then awaits `drain()`. */
+	get full(): boolean {
+		return this.size >= 1 << 20;
+	}
+
 	async drain(): Promise<void> {
 		if (this.size >= 1 << 16) await this.flush();
 	}
