@@ -1,7 +1,15 @@
 // Every dashboard page's shared data: the filters from the URL, the choices for the filter form.
 import { getDb } from '$lib/server/db';
 import { HttpError } from '$lib/server/http';
-import { areas, offenceGroups, parseFilters, type Filters } from '$lib/server/metrics';
+import {
+	areas,
+	dataFreshness,
+	latestMonthWithData,
+	monthEnd,
+	offenceGroups,
+	parseFilters,
+	type Filters
+} from '$lib/server/metrics';
 import { getSettings } from '$lib/server/settings';
 import { rebaseLabel } from '$lib/components/scope';
 import type { LayoutServerLoad } from './$types';
@@ -20,9 +28,18 @@ export const load: LayoutServerLoad = async ({ url }) => {
 	}
 	const [a, g, settings] = await Promise.all([areas(db), offenceGroups(db), getSettings(db)]);
 	const rebases = settings.rebase_months.map((month) => ({ month, label: rebaseLabel(month) }));
-	// Filled from metrics.dataFreshness once the metrics layer offers it.
-	const freshness: { dataTo: string | null; lastUpload: { at: string; by: string } | null } | null =
-		null;
+	const [fresh, latest] = await Promise.all([dataFreshness(db), latestMonthWithData(db)]);
+	const freshness = {
+		dataTo: latest ? monthEnd(latest) : null,
+		lastUpload: fresh.last_upload_at
+			? { at: fresh.last_upload_at, by: fresh.last_upload_by ?? 'unknown' }
+			: null
+	};
+	// Rows per extract kind, so a page can say which extract to upload when one is empty.
+	const rows = Object.fromEntries(fresh.kinds.map((k) => [k.kind, k.rows])) as Record<
+		string,
+		number
+	>;
 	return {
 		filters,
 		filterError,
@@ -30,6 +47,7 @@ export const load: LayoutServerLoad = async ({ url }) => {
 		groups: g.groups,
 		rebases,
 		settings,
-		freshness
+		freshness,
+		rows
 	};
 };

@@ -1,14 +1,17 @@
 // Arrests and charges: monthly counts and rates, outcome mix, time to charge, by area.
 import { getDb } from '$lib/server/db';
-import { monthly, outcomes } from '$lib/server/metrics';
+import { monthly, outcomes, spc } from '$lib/server/metrics';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
 	const { filters, areaNames } = await parent();
 	const db = await getDb();
-	const [m, o, byArea] = await Promise.all([
+	const [m, o, recorded, arrests, charges, byArea] = await Promise.all([
 		monthly(db, filters),
 		outcomes(db, filters),
+		spc(db, filters, 'recorded'),
+		spc(db, filters, 'arrests'),
+		spc(db, filters, 'charges'),
 		// One aggregate per area over the same period: totals only.
 		Promise.all(
 			(filters.area === 'all' ? areaNames : [filters.area]).map(async (area) => ({
@@ -17,5 +20,5 @@ export const load: PageServerLoad = async ({ parent }) => {
 			}))
 		)
 	]);
-	return { monthly: m, outcomes: o, byArea };
+	return { monthly: m, outcomes: o, spc: { recorded, arrests, charges }, byArea };
 };

@@ -1,0 +1,29 @@
+// Overview: the latest 12 months against the 12 before, for each headline figure.
+import { getDb } from '$lib/server/db';
+import { addMonths, monthly, reporting, spc, training } from '$lib/server/metrics';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { filters } = await parent();
+	const db = await getDb();
+	// Two years ending at the chosen last month: the comparison every headline makes.
+	const f = { ...filters, from: addMonths(filters.to, -23) };
+	const [recorded, arrests, charges, m, r, t] = await Promise.all([
+		spc(db, f, 'recorded'),
+		spc(db, f, 'arrests'),
+		spc(db, f, 'charges'),
+		monthly(db, f),
+		// Financial years: the last complete ones up to the period's end.
+		reporting(db, { ...f, from: addMonths(filters.to, -47) }),
+		training(db, f)
+	]);
+	return {
+		period: { from: f.from, to: f.to },
+		recorded,
+		arrests,
+		charges,
+		monthly: m,
+		reporting: r,
+		training: t
+	};
+};

@@ -1,0 +1,11 @@
+// Under-reporting: recorded against estimated victims per financial year, and the identification measures.
+import { getDb } from '$lib/server/db';
+import { identification, reporting } from '$lib/server/metrics';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { filters } = await parent();
+	const db = await getDb();
+	const [r, id] = await Promise.all([reporting(db, filters), identification(db, filters)]);
+	return { reporting: r, identification: id };
+};
