@@ -186,6 +186,12 @@ describe('sample calibration (scale 1)', () => {
 			await one(`SELECT avg((relationship IN ('ex_partner', 'intimate_partner'))::INTEGER) AS v
 			FROM s_crimes WHERE domestic_abuse = 'Y' AND relationship IS NOT NULL`);
 		expect(partners).toBeGreaterThan(0.7);
+		// Domestic abuse is defined for victims aged 16 and over.
+		expect(
+			await one(
+				`SELECT count(*)::INTEGER AS v FROM s_crimes WHERE domestic_abuse = 'Y' AND victim_age_band = 'under_16'`
+			)
+		).toBe(0);
 	});
 
 	it('links most crimes to the control-room incident they came from, and the incident exists', async () => {

@@ -103,6 +103,16 @@ const AGE = new Weighted([
 	['65_plus', 0.03],
 	['unknown', 0.02]
 ]);
+// Domestic abuse is defined for victims aged 16 and over.
+const DA_AGE = new Weighted([
+	['16_24', 0.2],
+	['25_34', 0.31],
+	['35_44', 0.23],
+	['45_54', 0.14],
+	['55_64', 0.06],
+	['65_plus', 0.04],
+	['unknown', 0.02]
+]);
 const NON_CHARGE = new Weighted(NON_CHARGE_OUTCOMES);
 const SUFFIX: Record<string, [string, number]> = {
 	'1': ['1A', 0.05],
@@ -195,7 +205,7 @@ export async function generateActivity(
 				: (c.da ? DA_RELATIONSHIP : OTHER_RELATIONSHIP).draw(rng);
 			const sex = (c.da ? DA_SEX : OTHER_SEX).draw(rng);
 			crimeRows.push(
-				`${ref},${isoDate(c.day)},${c.code},${area},${c.da ? 'Y' : 'N'},${relationship},${sex},${AGE.draw(rng)},`
+				`${ref},${isoDate(c.day)},${c.code},${area},${c.da ? 'Y' : 'N'},${relationship},${sex},${(c.da ? DA_AGE : AGE).draw(rng)},`
 			);
 
 			// The outcome the investigation will reach, and when.
