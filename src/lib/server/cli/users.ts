@@ -1,7 +1,7 @@
 // CLI commands for accounts: `user add|list|disable|enable|roles|password`, `token create|list|revoke`.
 // Data (passwords, tokens, lists) goes to stdout; messages go to stderr.
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readConfig } from '../config';
 import { DatabaseInUseError, openDb, type Db } from '../db';
 import { AuthError } from '../auth/errors';
@@ -67,7 +67,11 @@ const TOKEN_USAGE = [
 	'  token revoke <id>'
 ].join('\n');
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options'], help: string) {
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+	args: string[],
+	options: O,
+	help: string
+) {
 	try {
 		return parseArgs({ args, options, allowPositionals: true, strict: true });
 	} catch (e) {
