@@ -79,5 +79,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 			return withSecurityHeaders(api ? apiRefusal(decision) : refusePage(event, decision));
 		}
 	}
-	return withSecurityHeaders(await resolve(event));
+	const response = withSecurityHeaders(await resolve(event));
+	// Signed-in answers hold OFFICIAL-SENSITIVE figures: never from a shared cache.
+	if (event.locals.user && !response.headers.has('cache-control')) {
+		response.headers.set('cache-control', 'private, no-cache');
+	}
+	return response;
 };
