@@ -1,0 +1,363 @@
+// The dashboard pages in headless Chromium over the sample data: a viewer signs in, visits every
+// page, filters through the URL and the form (with and without JavaScript), checks a chart's table
+// twin against the API, downloads a CSV, walks a chart with the keyboard, and axe finds nothing in
+// light or dark. Screenshots go to /tmp/shots/ for people to look at.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startServer, type TestServer } from '../helpers/server';
+import { createUser } from '../../src/lib/server/auth';
+
+const PW = 'a long viewer passphrase 42';
+const PAGES = [
+	{ path: '/overview', heading: 'Overview' },
+	{ path: '/arrests-and-charges', heading: 'Arrests and charges' },
+	{ path: '/under-reporting', heading: 'Under-reporting' },
+	{ path: '/training', heading: 'Training' },
+	{ path: '/areas', heading: 'Areas' }
+];
+const SHOTS = '/tmp/shots';
+
+let server: TestServer;
+let browser: Browser;
+let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+beforeAll(async () => {
+	server = await startServer({
+		env: { SAMPLE_DATA: 'on' },
+		timeoutMs: 300_000,
+		setup: async (db) => {
+			await createUser(db, { name: 'vera', roles: 'viewer', password: PW, actor: 'test' });
+		}
+	});
+	browser = await launchBrowser();
+	fs.mkdirSync(SHOTS, { recursive: true });
+	// Sign in once through the real form; every later context reuses the session cookie.
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(server.url + '/overview');
+	await page.getByLabel('User name').fill('vera');
+	await page.getByLabel('Password').fill(PW);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(/\/overview/);
+	signedIn = await context.storageState();
+	await context.close();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+async function viewerPage(
+	options: Parameters<Browser['newContext']>[0] = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ storageState: signedIn, ...options });
+	const page = await context.newPage();
+	return { context, page };
+}
+
+async function axe(page: Page): Promise<string[]> {
+	// Open every "show as table" twin so the tables are checked too.
+	await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+	const result = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+		.analyze();
+	return result.violations.map(
+		(v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+	);
+}
+
+/** The rows of a chart's table twin: first cell (row header) and the rest. */
+async function tableTwin(page: Page, chartId: string): Promise<string[][]> {
+	const figure = page.locator(`figure[aria-labelledby="${chartId}-title"]`);
+	return figure
+		.locator('table tbody tr')
+		.evaluateAll((rows) =>
+			rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? ''))
+		);
+}
+
+const num = (s: string) => Number(s.replace(/,/g, ''));
+
+describe('dashboard pages as a viewer', () => {
+	it('shows every page with its heading, freshness, navigation and server-rendered charts', async () => {
+		const { context, page } = await viewerPage();
+		for (const p of PAGES) {
+			const res = await page.goto(server.url + p.path);
+			expect(res?.status(), p.path).toBe(200);
+			await page.getByRole('heading', { level: 1, name: p.heading, exact: true }).waitFor();
+			// The sample data runs to March 2025.
+			expect(await page.getByTestId('freshness').textContent()).toMatch(/Data to 31 March 2025/);
+			const current = page
+				.getByRole('navigation', { name: 'Main' })
+				.locator('[aria-current="page"]');
+			expect(await current.textContent()).toBe(p.heading);
+			expect(await page.locator('svg[role="img"] > title').count()).toBeGreaterThan(0);
+			// A viewer is not offered the analyst, publisher or admin pages.
+			expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+		}
+		await context.close();
+	});
+
+	it('reads every filter from the URL into the form, the subtitle and the figures', async () => {
+		const { context, page } = await viewerPage();
+		await page.goto(
+			server.url +
+				'/arrests-and-charges?from=2024-01&to=2024-06&area=Mansfield&offences=stalking_harassment&domestic_abuse=Y'
+		);
+		expect(await page.getByLabel('From month', { exact: true }).inputValue()).toBe('2024-01');
+		expect(await page.getByLabel('To month', { exact: true }).inputValue()).toBe('2024-06');
+		expect(await page.getByLabel('Area', { exact: true }).inputValue()).toBe('Mansfield');
+		expect(await page.getByLabel('Offences', { exact: true }).inputValue()).toBe(
+			'stalking_harassment'
+		);
+		expect(await page.getByLabel('Domestic abuse', { exact: true }).inputValue()).toBe('Y');
+		const subtitle = await page.locator('figure .subtitle').first().textContent();
+		expect(subtitle).toContain('Mansfield');
+		expect(subtitle).toContain('domestic abuse only');
+		expect(subtitle).toContain('January 2024 to June 2024');
+		// January to June: six months in the table twin.
+		expect((await tableTwin(page, 'charges-monthly')).map((r) => r[0])).toEqual([
+			'January 2024',
+			'February 2024',
+			'March 2024',
+			'April 2024',
+			'May 2024',
+			'June 2024'
+		]);
+		// A bad month in a shared link still opens the page and says what was wrong.
+		await page.goto(server.url + '/overview?from=2023-13');
+		expect(await page.getByRole('alert').textContent()).toMatch(/from must be a month/);
+		await context.close();
+	});
+
+	it('applies each filter from the form at once with JavaScript, without a full page load', async () => {
+		const { context, page } = await viewerPage();
+		await page.goto(server.url + '/arrests-and-charges');
+		await page.evaluate(() => ((window as never as { marker: number }).marker = 1));
+
+		await page.getByLabel('Area', { exact: true }).selectOption('Nottingham');
+		await page.waitForURL(/area=Nottingham/);
+		await page.getByLabel('Domestic abuse', { exact: true }).selectOption('N');
+		await page.waitForURL(/domestic_abuse=N/);
+		await page.getByLabel('Offences', { exact: true }).selectOption('stalking_harassment');
+		await page.waitForURL(/offences=stalking_harassment/);
+		await page.getByLabel('From month', { exact: true }).fill('2024-10');
+		await page.waitForURL(/from=2024-10/);
+		await page.getByLabel('To month', { exact: true }).fill('2025-01');
+		await page.waitForURL(/to=2025-01/);
+
+		await page.waitForFunction(() =>
+			document
+				.querySelector('figure .subtitle')
+				?.textContent?.includes('October 2024 to January 2025')
+		);
+		const subtitle = await page.locator('figure .subtitle').first().textContent();
+		expect(subtitle).toContain('Nottingham');
+		expect(subtitle).toContain('not domestic abuse');
+		expect(subtitle).toContain('stalking and harassment');
+		expect((await tableTwin(page, 'charges-monthly')).length).toBe(4);
+		// Still the same document: kit navigated client-side.
+		expect(await page.evaluate(() => (window as never as { marker?: number }).marker)).toBe(1);
+		await context.close();
+	});
+
+	it('filters through the GET form and shows the charts with JavaScript off', async () => {
+		const { context, page } = await viewerPage({ javaScriptEnabled: false });
+		await page.goto(server.url + '/training');
+		expect(await page.locator('figure svg[role="img"]').count()).toBeGreaterThan(2);
+		await page.getByLabel('Area', { exact: true }).selectOption('Gedling');
+		await page.getByRole('button', { name: 'Apply filters' }).click();
+		await page.waitForURL(/area=Gedling/);
+		expect(await page.locator('figure .subtitle').first().textContent()).toContain('Gedling');
+		// The table twin opens without JavaScript (details/summary).
+		const figure = page.locator('figure[aria-labelledby="coverage-title"]');
+		await figure.getByText('Show as table').click();
+		expect(await figure.locator('table').isVisible()).toBe(true);
+		await context.close();
+	});
+
+	it("matches the charges table twin to the API's monthly figures for the same filters", async () => {
+		const { context, page } = await viewerPage();
+		const q = 'from=2023-04&to=2025-03&area=Ashfield&offences=stalking&domestic_abuse=all';
+		await page.goto(`${server.url}/arrests-and-charges?${q}`);
+		const rows = await tableTwin(page, 'charges-monthly');
+		const api = await page.request.get(`${server.url}/api/v1/metrics/monthly?${q}`);
+		expect(api.status()).toBe(200);
+		const body = (await api.json()) as { months: { month: string; charges: number }[] };
+		expect(rows.length).toBe(24);
+		expect(rows.map((r) => num(r[1]))).toEqual(body.months.map((m) => m.charges));
+		// The rates table shows the API's rates as percentages to one decimal place.
+		const rates = await tableTwin(page, 'rates');
+		const apiRates = (await (
+			await page.request.get(`${server.url}/api/v1/metrics/monthly?${q}`)
+		).json()) as {
+			months: { charge_rate: number | null }[];
+		};
+		expect(rates.map((r) => r[5])).toEqual(
+			apiRates.months.map((m) =>
+				m.charge_rate === null ? '–' : `${(m.charge_rate * 100).toFixed(1)}%`
+			)
+		);
+		await context.close();
+	});
+
+	it('downloads a chart as CSV from the API with the page filters', async () => {
+		const { context, page } = await viewerPage({ acceptDownloads: true });
+		await page.goto(server.url + '/arrests-and-charges?from=2024-04&to=2025-03&area=Broxtowe');
+		const figure = page.locator('figure[aria-labelledby="charges-monthly-title"]');
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			figure.getByRole('link', { name: /^CSV/ }).click()
+		]);
+		const text = fs.readFileSync((await download.path()) as string, 'utf8');
+		const lines = text.trim().split(/\r?\n/);
+		expect(lines[0]).toMatch(/month/);
+		expect(lines[0]).toMatch(/value|charges/);
+		// April 2024 to March 2025: a header and 12 months.
+		expect(lines.length).toBe(13);
+		// SVG download is built in the browser from the drawn chart.
+		const [svg] = await Promise.all([
+			page.waitForEvent('download'),
+			figure.getByRole('button', { name: /^SVG/ }).click()
+		]);
+		const svgText = fs.readFileSync((await svg.path()) as string, 'utf8');
+		expect(svgText).toMatch(/^<svg/);
+		expect(svgText).toContain('Charges by month');
+		const [png] = await Promise.all([
+			page.waitForEvent('download'),
+			figure.getByRole('button', { name: /^PNG/ }).click()
+		]);
+		const pngBytes = fs.readFileSync((await png.path()) as string);
+		expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+		await context.close();
+	});
+
+	it('reads a month aloud when the chart is walked with the arrow keys', async () => {
+		const { context, page } = await viewerPage();
+		await page.goto(server.url + '/arrests-and-charges?from=2024-04&to=2025-03');
+		const figure = page.locator('figure[aria-labelledby="charges-monthly-title"]');
+		await figure.locator('svg.chart-svg').focus();
+		await page.keyboard.press('Home');
+		const live = figure.locator('[aria-live="polite"]');
+		await expect.poll(() => live.textContent()).toMatch(/^April 2024\. Charges: \d+/);
+		await page.keyboard.press('ArrowRight');
+		await expect.poll(() => live.textContent()).toMatch(/^May 2024/);
+		expect(await figure.locator('.tooltip').count()).toBe(1);
+		await context.close();
+	});
+
+	for (const colorScheme of ['light', 'dark'] as const) {
+		it(`passes axe (WCAG 2.2 AA) on every page in the ${colorScheme} theme`, async () => {
+			const { context, page } = await viewerPage({ colorScheme });
+			const problems: string[] = [];
+			for (const p of PAGES) {
+				await page.goto(server.url + p.path);
+				await page.waitForLoadState('networkidle');
+				for (const v of await axe(page)) problems.push(`${p.path}: ${v}`);
+			}
+			expect(problems).toEqual([]);
+			await context.close();
+		});
+	}
+
+	it('takes desktop and 320 px screenshots of every page, and stays within 320 px', async () => {
+		for (const [tag, width] of [
+			['desktop', 1280],
+			['320px', 320]
+		] as const) {
+			for (const colorScheme of ['light', 'dark'] as const) {
+				const { context, page } = await viewerPage({
+					viewport: { width, height: 900 },
+					colorScheme
+				});
+				for (const p of PAGES) {
+					await page.goto(server.url + p.path);
+					await page.waitForLoadState('networkidle');
+					const name = p.path.slice(1);
+					await page.screenshot({
+						path: `${SHOTS}/${name}-${tag}-${colorScheme}.png`,
+						fullPage: true
+					});
+					if (width === 320) {
+						// No sideways scrolling of the page itself at 320 px (tables scroll in their own box).
+						const overflow = await page.evaluate(
+							() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+						);
+						expect(overflow, `${p.path} at 320 px`).toBeLessThanOrEqual(0);
+					}
+				}
+				await context.close();
+			}
+		}
+	});
+
+	it('sends little JavaScript for the Overview and answers each page quickly', async () => {
+		const { context, page } = await viewerPage();
+		const scripts = new Map<string, Buffer>();
+		page.on('response', async (res) => {
+			if (res.request().resourceType() === 'script' && res.ok())
+				scripts.set(res.url(), await res.body());
+		});
+		await page.goto(server.url + '/overview');
+		await page.waitForLoadState('networkidle');
+		let gz = 0;
+		for (const body of scripts.values()) gz += zlib.gzipSync(body).length;
+		const kb = gz / 1024;
+		console.log(`Overview JavaScript: ${scripts.size} files, ${kb.toFixed(1)} KB gzipped`);
+		expect(scripts.size).toBeGreaterThan(0);
+		expect(kb).toBeLessThan(150);
+
+		const cookie = signedIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+		for (const p of PAGES) {
+			await fetch(server.url + p.path, { headers: { cookie } }); // warm
+			const t = performance.now();
+			const res = await fetch(server.url + p.path, { headers: { cookie } });
+			await res.text();
+			const ms = performance.now() - t;
+			console.log(`Server time ${p.path}: ${ms.toFixed(0)} ms`);
+			expect(res.status).toBe(200);
+		}
+		await context.close();
+	});
+});
+
+describe('dashboard pages with no data', () => {
+	let empty: TestServer;
+	beforeAll(async () => {
+		empty = await startServer({
+			setup: async (db) => {
+				await createUser(db, { name: 'vic', roles: 'viewer', password: PW, actor: 'test' });
+			}
+		});
+	});
+	afterAll(async () => empty?.stop());
+
+	it('says which extract to upload on each page instead of drawing empty charts', async () => {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await page.goto(empty.url + '/overview');
+		await page.getByLabel('User name').fill('vic');
+		await page.getByLabel('Password').fill(PW);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(/\/overview/);
+		const expected: Record<string, RegExp> = {
+			'/overview': /Upload the crimes extract/,
+			'/arrests-and-charges': /Upload the crimes, arrests and outcomes extracts/,
+			'/under-reporting': /Upload the incidents extract/,
+			'/training': /Upload the workforce and training extracts/,
+			'/areas': /Upload the crimes extract/
+		};
+		for (const p of PAGES) {
+			await page.goto(empty.url + p.path);
+			expect(await page.locator('main').textContent(), p.path).toMatch(expected[p.path]);
+			expect(await page.getByTestId('freshness').textContent()).toMatch(
+				/No data has been uploaded yet/
+			);
+			expect(await axe(page), p.path).toEqual([]);
+		}
+		await context.close();
+	});
+});
