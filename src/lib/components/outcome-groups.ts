@@ -51,7 +51,7 @@ export function outcomeRowsByFy(
 		for (const [g, n] of Object.entries(m.groups)) row.values[foldGroup(g)] += n;
 	}
 	return [...rows.values()].map((r) => ({
-		label: r.months < 12 ? `${r.label} (${r.months} months)` : r.label,
+		label: r.months < 12 ? `${r.label} (${r.months} month${r.months === 1 ? '' : 's'})` : r.label,
 		values: r.values
 	}));
 }
