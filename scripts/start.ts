@@ -40,6 +40,12 @@ if (needsBuild()) {
 }
 
 process.env.PORT ??= '3000';
+// adapter-node assumes https when ORIGIN is unset, and kit then refuses every sign-in form posted
+// from http://localhost as cross-site. Serve on the address the README gives unless told otherwise.
+process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
+process.stderr.write(
+	`Open ${process.env.ORIGIN} (set ORIGIN to the address people use when it differs).\n`
+);
 process.env.BODY_SIZE_LIMIT ??= String(
 	Math.round(Number(process.env.MAX_UPLOAD_MB || 512) * 1024 * 1024) + 1024 * 1024
 );
