@@ -1,10 +1,10 @@
-// Every dashboard page's shared data: the filters from the URL, the choices for the filter form.
+// Every dashboard page's shared data: the filters from the URL, the choices for the filter form,
+// how fresh the data is, and which extract kinds are still empty.
 import { getDb } from '$lib/server/db';
 import { HttpError } from '$lib/server/http';
 import {
 	areas,
 	dataFreshness,
-	latestMonthWithData,
 	monthEnd,
 	offenceGroups,
 	parseFilters,
@@ -14,21 +14,36 @@ import { getSettings } from '$lib/server/settings';
 import { rebaseLabel } from '$lib/components/scope';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ url }) => {
-	const db = await getDb();
-	let filters: Filters;
-	let filterError = '';
+/** The police-data kinds whose latest month is "data to" (as latestMonthWithData defines it). */
+const ACTIVITY_KINDS = new Set(['crimes', 'arrests', 'outcomes', 'incidents']);
+
+async function readFilters(db: Awaited<ReturnType<typeof getDb>>, params: URLSearchParams) {
 	try {
-		filters = await parseFilters(url.searchParams, db);
+		return { filters: await parseFilters(params, db), filterError: '' };
 	} catch (e) {
 		// A bad link should still open the page: say what was wrong and show the default view.
 		if (!(e instanceof HttpError)) throw e;
-		filterError = e.details.map((d) => d.message).join('; ') + '.';
-		filters = await parseFilters(new URLSearchParams(), db);
+		const filters: Filters = await parseFilters(new URLSearchParams(), db);
+		return { filters, filterError: e.details.map((d) => d.message).join('; ') + '.' };
 	}
-	const [a, g, settings] = await Promise.all([areas(db), offenceGroups(db), getSettings(db)]);
+}
+
+export const load: LayoutServerLoad = async ({ url }) => {
+	const db = await getDb();
+	// Independent reads, side by side on the reader connections.
+	const [{ filters, filterError }, a, g, settings, fresh] = await Promise.all([
+		readFilters(db, url.searchParams),
+		areas(db),
+		offenceGroups(db),
+		getSettings(db),
+		dataFreshness(db)
+	]);
 	const rebases = settings.rebase_months.map((month) => ({ month, label: rebaseLabel(month) }));
-	const [fresh, latest] = await Promise.all([dataFreshness(db), latestMonthWithData(db)]);
+	const latest = fresh.kinds
+		.filter((k) => ACTIVITY_KINDS.has(k.kind) && k.latest)
+		.map((k) => k.latest as string)
+		.sort()
+		.pop();
 	const freshness = {
 		dataTo: latest ? monthEnd(latest) : null,
 		lastUpload: fresh.last_upload_at
@@ -36,10 +51,7 @@ export const load: LayoutServerLoad = async ({ url }) => {
 			: null
 	};
 	// Rows per extract kind, so a page can say which extract to upload when one is empty.
-	const rows = Object.fromEntries(fresh.kinds.map((k) => [k.kind, k.rows])) as Record<
-		string,
-		number
-	>;
+	const rows: Record<string, number> = Object.fromEntries(fresh.kinds.map((k) => [k.kind, k.rows]));
 	return {
 		filters,
 		filterError,
