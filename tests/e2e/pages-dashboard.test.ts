@@ -263,9 +263,11 @@ describe('dashboard pages as a viewer', () => {
 		});
 	}
 
-	it('takes desktop and 320 px screenshots of every page, and stays within 320 px', async () => {
+	it('takes desktop, 200 % zoom and 320 px screenshots of every page, none scrolling sideways', async () => {
+		// 640 px is a 1280 px window at 200 % zoom.
 		for (const [tag, width] of [
 			['desktop', 1280],
+			['zoom200', 640],
 			['320px', 320]
 		] as const) {
 			for (const colorScheme of ['light', 'dark'] as const) {
@@ -281,17 +283,35 @@ describe('dashboard pages as a viewer', () => {
 						path: `${SHOTS}/${name}-${tag}-${colorScheme}.png`,
 						fullPage: true
 					});
-					if (width === 320) {
-						// No sideways scrolling of the page itself at 320 px (tables scroll in their own box).
+					if (width < 1280) {
+						// No sideways scrolling of the page itself (tables scroll in their own box).
 						const overflow = await page.evaluate(
 							() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 						);
-						expect(overflow, `${p.path} at 320 px`).toBeLessThanOrEqual(0);
+						expect(overflow, `${p.path} at ${width} px`).toBeLessThanOrEqual(0);
 					}
 				}
 				await context.close();
 			}
 		}
+	});
+
+	it('prints a board pack without navigation, filters or downloads, charts kept', async () => {
+		const { context, page } = await viewerPage({ colorScheme: 'dark' });
+		await page.goto(server.url + '/overview');
+		await page.emulateMedia({ media: 'print' });
+		expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+		expect(await page.locator('form.filters').isVisible()).toBe(false);
+		expect(await page.locator('.downloads').first().isVisible()).toBe(false);
+		expect(await page.locator('figure svg.chart-svg').first().isVisible()).toBe(true);
+		// Printing from the dark theme still prints dark text on white.
+		const colours = await page.evaluate(() => {
+			const cs = getComputedStyle(document.body);
+			return [cs.color, getComputedStyle(document.documentElement).backgroundColor];
+		});
+		expect(colours).toEqual(['rgb(0, 0, 0)', 'rgb(255, 255, 255)']);
+		await page.screenshot({ path: `${SHOTS}/overview-print.png`, fullPage: true });
+		await context.close();
 	});
 
 	it('sends little JavaScript for the Overview and answers each page quickly', async () => {
