@@ -15,11 +15,11 @@ const ADMIN: readonly Role[] = ['admin'];
 export const routeAccess: Record<string, Access> = {
 	'/': VIEW,
 	// Dashboard pages (issue 5).
-	'/(app)/overview': VIEW,
-	'/(app)/arrests-and-charges': VIEW,
-	'/(app)/under-reporting': VIEW,
-	'/(app)/training': VIEW,
-	'/(app)/areas': VIEW,
+	'/(app)/(dashboard)/overview': VIEW,
+	'/(app)/(dashboard)/arrests-and-charges': VIEW,
+	'/(app)/(dashboard)/under-reporting': VIEW,
+	'/(app)/(dashboard)/training': VIEW,
+	'/(app)/(dashboard)/areas': VIEW,
 	// Accounts (sign-in is public; a pending password change allows only these three).
 	'/login': 'public',
 	'/logout': 'public',

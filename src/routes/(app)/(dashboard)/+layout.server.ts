@@ -1,4 +1,4 @@
-// Every dashboard page's shared data: the filters from the URL, the choices for the filter form,
+// Every dashboard page's shared data (the (dashboard) group, not admin): the filters from the URL, the choices for the filter form,
 // how fresh the data is, and which extract kinds are still empty.
 import { getDb } from '$lib/server/db';
 import { HttpError } from '$lib/server/http';
@@ -51,15 +51,16 @@ export const load: LayoutServerLoad = async ({ url }) => {
 			: null
 	};
 	// Rows per extract kind, so a page can say which extract to upload when one is empty.
-	const rows: Record<string, number> = Object.fromEntries(fresh.kinds.map((k) => [k.kind, k.rows]));
+	const kindRows: Record<string, number> = Object.fromEntries(
+		fresh.kinds.map((k) => [k.kind, k.rows])
+	);
 	return {
 		filters,
 		filterError,
 		areaNames: a.areas,
 		groups: g.groups,
 		rebases,
-		settings,
 		freshness,
-		rows
+		kindRows
 	};
 };
