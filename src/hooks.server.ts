@@ -1,8 +1,17 @@
 // Every request: who is asking (session cookie or API token), may they open this route, headers.
-import { error, redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import {
+	error,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
 import { startup } from '$lib/server/startup';
 import { getDb } from '$lib/server/db';
 import { apiError } from '$lib/server/http';
+import { log } from '$lib/server/log';
 import {
 	SESSION_COOKIE,
 	apiRefusal,
@@ -43,6 +52,29 @@ function refusePage(event: RequestEvent, decision: Exclude<Decision, { kind: 'al
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await guarded({ event, resolve });
+	log().info(
+		{
+			method: event.request.method,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(performance.now() - started),
+			user: event.locals.user?.name ?? null
+		},
+		'request'
+	);
+	return response;
+};
+
+/** Unexpected errors: logged in full with an id; the person sees the id, not the internals. */
+export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
+	const id = randomUUID();
+	log().error({ id, status, route: event.route.id, err }, 'unexpected error');
+	return { message: `${message} (reference ${id})`, code: id };
+};
+
+const guarded: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	const db = await getDb();
 	const routeId = event.route.id;
