@@ -24,6 +24,9 @@ export const routeAccess: Record<string, Access> = {
 	'/login': 'public',
 	'/logout': 'public',
 	'/account/password': 'signed_in',
+	// Extracts pages (analysts): upload, history, rollback.
+	'/(app)/extracts': ANALYST,
+	'/(app)/extracts/[id]': ANALYST,
 	'/(app)/admin': ADMIN,
 	'/(app)/admin/users': ADMIN,
 	'/(app)/admin/tokens': ADMIN,

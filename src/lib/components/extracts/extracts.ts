@@ -1,0 +1,109 @@
+// What the Extracts pages compute in the browser and on the server alike: the header preview's kind
+// match (over column lists the page load passes from the server-only contract), the result shapes,
+// the report as a CSV download for a refused upload (which has no upload id to link to), and formats.
+import type { UploadInfo, ValidationReport } from '$lib/server/extracts';
+
+/** One kind's columns, as the page load exposes them from lib/server/extracts/contract.ts. */
+export interface KindColumns {
+	kind: string;
+	label: string;
+	required: string[];
+	optional: string[];
+}
+
+/** An upload without its report: one row of the history. */
+export type UploadRow = Omit<UploadInfo, 'report'>;
+
+export interface RefusedResult {
+	ok: false;
+	status: number;
+	error: { code: string; message: string; details: unknown[] };
+	report?: ValidationReport;
+}
+export type UploadResult = { ok: true; upload: UploadInfo } | RefusedResult;
+
+/** The same normalising rule as the server (extracts.md "File rules"): case, spaces, hyphens. */
+export function normaliseHeader(name: string): string {
+	return name
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
+}
+
+export interface HeaderCheck {
+	/** The kind the header fits (all required columns present), or null when none or several do. */
+	detected: string | null;
+	/** Kinds whose required columns are all present. */
+	candidates: string[];
+	/** The kind being checked: the chosen one, else the detected one, else the closest. */
+	kind: string;
+	missing: string[];
+	/** Header fields that are not columns of `kind` (ignored on load, with a warning). */
+	extra: string[];
+}
+
+/**
+ * Check a header against the contract in the browser, before upload. The server checks again and has
+ * the last word; this only warns early (and mirrors lib/server/extracts/header.ts detectKind).
+ */
+export function checkHeader(header: string[], kinds: KindColumns[], chosen = ''): HeaderCheck {
+	const names = new Set(header.map(normaliseHeader));
+	const fits = kinds.map((k) => ({
+		k,
+		missing: k.required.filter((c) => !names.has(c)),
+		extra: [...names].filter((n) => !k.required.includes(n) && !k.optional.includes(n))
+	}));
+	const matching = fits.filter((f) => f.missing.length === 0);
+	const exact = matching.filter((f) => f.extra.length === 0);
+	const detected =
+		matching.length === 1 ? matching[0].k.kind : exact.length === 1 ? exact[0].k.kind : null;
+	const closest = [...fits].sort((a, b) => a.missing.length - b.missing.length)[0];
+	const kind = chosen || detected || closest.k.kind;
+	const fit = fits.find((f) => f.k.kind === kind) ?? closest;
+	return {
+		detected,
+		candidates: matching.map((f) => f.k.kind),
+		kind,
+		missing: fit.missing,
+		extra: header.filter((h) => fit.extra.includes(normaliseHeader(h)))
+	};
+}
+
+// Spreadsheets run cells that start with these as formulas (CSV injection); the server's
+// reportToCsv (lib/server/extracts/report.ts, server-only) defuses them the same way.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(value: unknown): string {
+	let text = value === null || value === undefined ? '' : String(value);
+	if (FORMULA_START.test(text)) text = `'${text}`;
+	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A refused upload's report as CSV, in the columns of GET /api/v1/extracts/<id>?format=csv. */
+export function reportCsv(report: ValidationReport): string {
+	const rows: unknown[][] = [['severity', 'line', 'column', 'value', 'problem']];
+	for (const p of report.problems) rows.push(['error', p.line, p.column, p.value, p.message]);
+	if (report.truncated) {
+		rows.push([
+			'error',
+			'',
+			'',
+			'',
+			`${report.errorCount - report.problems.length} more problems not listed (see the summary)`
+		]);
+	}
+	for (const w of report.warnings) rows.push(['warning', '', '', '', w]);
+	return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** An ISO instant as "2024-05-01 14:03 UTC". */
+export const when = (iso: string | null) =>
+	iso ? iso.slice(0, 16).replace('T', ' ') + ' UTC' : '';
+
+export const count = (n: number) => n.toLocaleString('en-GB');
+
+export function fileSize(bytes: number): string {
+	if (bytes < 1024) return `${bytes} bytes`;
+	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,95 @@
+// Extracts (analyst): current datasets, upload history (?kind=), and the upload form's action, which
+// goes through the API's own code path (postExtract: stream to disk, loadExtract) without JavaScript.
+import { fail } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { readConfig } from '$lib/server/config';
+import { HttpError } from '$lib/server/http';
+import { KINDS, KIND_NAMES, isKindName } from '$lib/server/extracts/contract';
+import { datasetCounts, listUploads, type UploadInfo } from '$lib/server/extracts';
+import { postExtract } from '$lib/server/extracts/api';
+import type { KindColumns, UploadResult, UploadRow } from '$lib/components/extracts/extracts';
+import type { Actions, PageServerLoad } from './$types';
+
+const row = ({ report: _report, ...rest }: UploadInfo): UploadRow => rest;
+
+export const load: PageServerLoad = async ({ url, setHeaders }) => {
+	setHeaders({ 'cache-control': 'no-store' });
+	const asked = url.searchParams.get('kind') ?? '';
+	const kind = isKindName(asked) ? asked : undefined;
+	const db = await getDb();
+	const [counts, uploads] = await Promise.all([datasetCounts(db), listUploads(db)]);
+	const datasets = KIND_NAMES.map((k) => {
+		const latest = uploads.find((u) => u.kind === k && u.active);
+		return {
+			kind: k,
+			label: KINDS[k].label,
+			rows: counts[k],
+			latest: latest ? { id: latest.id, at: latest.uploaded_at, by: latest.uploaded_by } : null
+		};
+	});
+	const kinds: KindColumns[] = KIND_NAMES.map((k) => ({
+		kind: k,
+		label: KINDS[k].label,
+		required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
+		optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name)
+	}));
+	return {
+		datasets,
+		uploads: uploads.filter((u) => !kind || u.kind === kind).map(row),
+		filter: { kind: kind ?? '' },
+		errors:
+			asked && !kind
+				? [
+						{
+							field: 'filter-kind',
+							message: `"${asked.slice(0, 40)}" is not a kind of extract; showing every kind.`
+						}
+					]
+				: [],
+		kinds,
+		maxUploadBytes: readConfig().maxUploadBytes
+	};
+};
+
+export const actions: Actions = {
+	upload: async ({ request, url, locals, getClientAddress }) => {
+		const user = locals.user;
+		// The route table already allows analysts and admins only; this is the second lock.
+		if (!user || !user.roles.some((r) => r === 'analyst' || r === 'admin')) {
+			return fail(403, { errors: [{ message: 'Only an analyst or admin may upload extracts.' }] });
+		}
+		let result: UploadResult;
+		try {
+			// The action URL (?/upload) carries no kind or mode: they come from the form's fields.
+			const res = await postExtract(
+				await getDb(),
+				readConfig(),
+				request,
+				new URL(url.pathname, url),
+				{
+					user: user.name,
+					address: getClientAddress()
+				}
+			);
+			result =
+				res.status === 201
+					? { ok: true, upload: (await res.json()).upload }
+					: { ok: false, status: res.status, ...(await res.json()) };
+		} catch (err) {
+			if (!(err instanceof HttpError)) throw err;
+			result = {
+				ok: false,
+				status: err.status,
+				error: { code: err.code, message: err.message, details: err.details ?? [] }
+			};
+		}
+		if (!result.ok) {
+			const field = result.error.code === 'no_file' ? 'file' : undefined;
+			return fail(result.status, {
+				result,
+				errors: field ? [{ field, message: result.error.message }] : []
+			});
+		}
+		return { result, errors: [] };
+	}
+};
