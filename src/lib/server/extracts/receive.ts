@@ -59,7 +59,8 @@ export async function receiveUpload(request: Request, config: Config): Promise<R
 	const dest = tempFilePath(config);
 	try {
 		if (type.startsWith('multipart/form-data')) {
-			return await receiveMultipart(request, type, dest, config);
+			// The boundary is case-sensitive (browsers send mixed case): busboy gets the header as sent.
+			return await receiveMultipart(request, request.headers.get('content-type')!, dest, config);
 		}
 		if (
 			type === '' ||
