@@ -1,0 +1,100 @@
+// The Extracts pages' browser-side helpers: the header preview's kind check agrees with the server's
+// detection, and the refused-upload CSV is byte for byte the server's report CSV.
+import { describe, expect, it } from 'vitest';
+import {
+	checkHeader,
+	reportCsv,
+	type KindColumns
+} from '../../src/lib/components/extracts/extracts';
+import { KINDS, KIND_NAMES } from '../../src/lib/server/extracts/contract';
+import { detectKind } from '../../src/lib/server/extracts/header';
+import {
+	problem,
+	reportToCsv,
+	summarise,
+	type ValidationReport
+} from '../../src/lib/server/extracts/report';
+
+const kinds: KindColumns[] = KIND_NAMES.map((k) => ({
+	kind: k,
+	label: KINDS[k].label,
+	required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
+	optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name)
+}));
+const CRIMES = 'crime_ref,recorded_date,offence_code,area,domestic_abuse'.split(',');
+
+describe('header preview', () => {
+	it.each([
+		['crimes header', CRIMES],
+		[
+			'crimes header with spaces and capitals',
+			['Crime Ref', 'RECORDED-DATE', 'offence_code', ' area ', 'domestic_abuse']
+		],
+		['arrests header', ['arrest_ref', 'crime_ref', 'arrest_date']],
+		['outcomes header', ['crime_ref', 'outcome_type', 'outcome_date']],
+		['training header with an extra column', ['staff_ref', 'course', 'completed_date', 'note']],
+		['no known kind', ['a', 'b']]
+	])('detects the same kind as the server for a %s', (_name, header) => {
+		const server = detectKind(header);
+		expect(checkHeader(header, kinds).detected).toBe(server.ok ? server.kind : null);
+	});
+
+	it('names the required columns a crimes header lacks', () => {
+		const check = checkHeader(
+			['crime_ref', 'recorded_date', 'offence_code', 'domestic_abuse'],
+			kinds
+		);
+		expect(check.detected).toBeNull();
+		expect(check.kind).toBe('crimes');
+		expect(check.missing).toEqual(['area']);
+	});
+
+	it('checks against the chosen kind and lists the fields that kind ignores', () => {
+		const check = checkHeader([...CRIMES, 'postcode_sector'], kinds, 'arrests');
+		expect(check.detected).toBe('crimes');
+		expect(check.kind).toBe('arrests');
+		expect(check.missing).toEqual(['arrest_ref', 'arrest_date']);
+		expect(check.extra).toEqual([
+			'recorded_date',
+			'offence_code',
+			'area',
+			'domestic_abuse',
+			'postcode_sector'
+		]);
+	});
+});
+
+describe('refused-upload report CSV', () => {
+	it('is the same text as the server report CSV, formulas defused and quotes doubled', () => {
+		const problems = [
+			problem(2, 'recorded_date', '12/13/2023', 'is DD/MM/YYYY with month 13'),
+			problem(3, 'area', '=HYPERLINK("x")', 'is not a known area'),
+			problem(4, 'offence_code', 'a,b', 'is not a Home Office class code')
+		];
+		const report: ValidationReport = {
+			kind: 'crimes',
+			fileName: 'x.csv',
+			bytes: 10,
+			sha256: 'f'.repeat(64),
+			encoding: 'utf-8',
+			rows: 3,
+			errorCount: 5,
+			problems,
+			truncated: true,
+			summary: summarise(problems),
+			warnings: ['Column "note" (column 10) is not part of the crimes extract and was ignored.']
+		};
+		const csv = reportCsv(report);
+		expect(csv).toBe(reportToCsv(report));
+		expect(csv.split('\r\n')).toEqual([
+			'severity,line,column,value,problem',
+			'error,2,recorded_date,12/13/2023,recorded_date is DD/MM/YYYY with month 13',
+			`error,3,area,"'=HYPERLINK(""x"")",area is not a known area`,
+			'error,4,offence_code,"a,b",offence_code is not a Home Office class code',
+			// 5 counted, 3 kept: 2 more.
+			'error,,,,2 more problems not listed (see the summary)',
+			'warning,,,,"Column ""note"" (column 10) is not part of the crimes extract and was ignored."',
+			''
+		]);
+	});
+});
