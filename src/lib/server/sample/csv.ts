@@ -1,5 +1,11 @@
 // Writing the sample's CSV files: RFC 4180 quoting and a buffered, awaited writer so large scales stream.
 import fs from 'node:fs/promises';
+import { KINDS, type KindName } from '../extracts/contract';
+
+/** A kind's header row from the extract contract, so the sample always has the columns uploads expect. */
+export function contractHeader(kind: KindName): string[] {
+	return KINDS[kind].columns.map((c) => c.name);
+}
 
 /** Quote a cell only when it needs it (comma, quote, CR or LF), doubling inner quotes. */
 export function csvCell(value: string): string {

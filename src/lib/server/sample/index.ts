@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KindName } from '../extracts/contract';
 import { generateActivity } from './activity';
-import { CsvWriter } from './csv';
+import { contractHeader, CsvWriter } from './csv';
 import { DEFAULT_SEED } from './model';
 import { Random } from './random';
 import { populationCsv, PREVALENCE_CSV } from './reference';
@@ -45,30 +45,6 @@ export const LOAD_ORDER: readonly KindName[] = [
 	'outcomes'
 ];
 
-const HEADERS = {
-	crimes: [
-		'crime_ref',
-		'recorded_date',
-		'offence_code',
-		'area',
-		'domestic_abuse',
-		'relationship',
-		'victim_sex',
-		'victim_age_band',
-		'incident_ref'
-	],
-	arrests: ['arrest_ref', 'crime_ref', 'arrest_date'],
-	outcomes: ['crime_ref', 'outcome_type', 'outcome_date'],
-	incidents: [
-		'incident_ref',
-		'opened_at',
-		'area',
-		'domestic_abuse',
-		'stalking_identified',
-		'handler_ref'
-	]
-} as const;
-
 function countLines(text: string): number {
 	return text.split('\n').filter((l) => l.length > 0).length - 1;
 }
@@ -101,10 +77,10 @@ export async function generateSample(opts: SampleOptions): Promise<SampleFiles> 
 	rows.training = (await writeTraining(file('training'), training)).rows;
 
 	const writers = {
-		crimes: await CsvWriter.open(file('crimes'), HEADERS.crimes),
-		arrests: await CsvWriter.open(file('arrests'), HEADERS.arrests),
-		outcomes: await CsvWriter.open(file('outcomes'), HEADERS.outcomes),
-		incidents: await CsvWriter.open(file('incidents'), HEADERS.incidents)
+		crimes: await CsvWriter.open(file('crimes'), contractHeader('crimes')),
+		arrests: await CsvWriter.open(file('arrests'), contractHeader('arrests')),
+		outcomes: await CsvWriter.open(file('outcomes'), contractHeader('outcomes')),
+		incidents: await CsvWriter.open(file('incidents'), contractHeader('incidents'))
 	};
 	try {
 		await generateActivity(new Random(seed, 'activity'), scale, staff, writers);

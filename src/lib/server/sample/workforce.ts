@@ -2,7 +2,7 @@
 // course rolled out through 2023 to response officers and the control room (facts.md).
 import { dayOf, isoDate, monthsBetween, partsOf } from './calendar';
 import { Random, Weighted } from './random';
-import { CsvWriter } from './csv';
+import { contractHeader, CsvWriter } from './csv';
 import { AREA_WEIGHTS, FIRST_DAY, LAST_DAY } from './model';
 
 export type Role =
@@ -136,7 +136,7 @@ export function assignTraining(
 }
 
 export async function writeWorkforce(path: string, staff: Staff[]): Promise<CsvWriter> {
-	const out = await CsvWriter.open(path, ['staff_ref', 'role', 'area', 'start_date', 'end_date']);
+	const out = await CsvWriter.open(path, contractHeader('workforce'));
 	for (const s of staff) {
 		out.row([s.ref, s.role, s.area, isoDate(s.start), s.end === Infinity ? '' : isoDate(s.end)]);
 		if (out.rows % 10_000 === 0) await out.drain();
@@ -149,7 +149,7 @@ export async function writeTraining(
 	path: string,
 	rows: { staff: Staff; course: string; day: number }[]
 ): Promise<CsvWriter> {
-	const out = await CsvWriter.open(path, ['staff_ref', 'course', 'completed_date']);
+	const out = await CsvWriter.open(path, contractHeader('training'));
 	for (const r of rows) {
 		out.raw(`${r.staff.ref},${r.course},${isoDate(r.day)}`);
 		if (out.rows % 10_000 === 0) await out.drain();
