@@ -1,21 +1,6 @@
 // Pure helpers the charts share: month arithmetic, number and rate formats, axis domains, colour contrast.
 import { format } from 'd3-format';
-import { utcMonth } from 'd3-time';
-
-const MONTHS = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
+import { MONTH_NAMES as MONTHS, monthName, monthRange as monthsFromTo } from '../months';
 
 /** 'YYYY-MM' → the first instant of that month in UTC (charts place months on a UTC time scale). */
 export function monthToDate(month: string): Date {
@@ -30,8 +15,8 @@ export function dateToMonth(d: Date): string {
 
 /** 'March 2024' */
 export function monthLong(month: string): string {
-	const d = monthToDate(month);
-	return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+	monthToDate(month); // throws on a malformed month
+	return monthName(month);
 }
 
 /** 'Mar 2024' */
@@ -47,10 +32,9 @@ export function periodLabel(from: string, to: string): string {
 
 /** Every month from `from` to `to` inclusive. */
 export function monthRange(from: string, to: string): string[] {
-	const a = monthToDate(from);
-	const b = monthToDate(to);
-	if (a > b) return [];
-	return utcMonth.range(a, utcMonth.offset(b, 1)).map(dateToMonth);
+	monthToDate(from); // both throw on a malformed month
+	monthToDate(to);
+	return monthsFromTo(from, to);
 }
 
 /** 'YYYY-MM-DD' → '31 March 2025' */
