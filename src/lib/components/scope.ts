@@ -42,3 +42,8 @@ export function rebaseLabel(month: string): string {
 	if (month === '2023-01') return 'Training roll-out';
 	return 'New baseline';
 }
+
+/** Whether the person may upload extracts, so an empty chart can link to the Extracts page. */
+export function canUpload(user: { roles: string[] } | null | undefined): boolean {
+	return !!user && (user.roles.includes('analyst') || user.roles.includes('admin'));
+}
