@@ -1,15 +1,8 @@
 // Admin: personal API tokens. The token is in the action's answer once and never again.
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import {
-	AuthError,
-	createToken,
-	hasAccess,
-	listTokens,
-	listUsers,
-	revokeToken
-} from '$lib/server/auth';
+import { createToken, listTokens, listUsers, revokeToken } from '$lib/server/auth';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { adminAttempt, type AdminCall } from '../attempt';
 
 export const load: PageServerLoad = async ({ setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
@@ -18,25 +11,12 @@ export const load: PageServerLoad = async ({ setHeaders }) => {
 	return { tokens: await listTokens(db), users };
 };
 
-async function attempt<T>(
-	event: RequestEvent,
-	action: string,
-	fn: (ctx: { actor: string; address: string; form: FormData }) => Promise<T>
-) {
-	const admin = event.locals.user;
-	if (!admin || !hasAccess(['admin'], admin.roles)) {
-		return fail(403, { action, errors: [{ message: 'Only an admin may manage API tokens.' }] });
-	}
-	const form = await event.request.formData();
-	try {
-		return await fn({ actor: admin.name, address: event.getClientAddress(), form });
-	} catch (err) {
-		if (err instanceof AuthError) {
-			const field = action === 'create' ? (err.field === 'label' ? 'label' : 'user') : undefined;
-			return fail(err.status, { action, errors: [{ field, message: err.message }] });
-		}
-		throw err;
-	}
+/** Run a change to tokens; a refused create names the field it is about. */
+function attempt<T>(event: RequestEvent, action: string, fn: (call: AdminCall) => Promise<T>) {
+	return adminAttempt(event, action, 'manage API tokens', fn, (err) => {
+		const field = action === 'create' ? (err.field === 'label' ? 'label' : 'user') : undefined;
+		return { action, errors: [{ field, message: err.message }] };
+	});
 }
 
 export const actions: Actions = {

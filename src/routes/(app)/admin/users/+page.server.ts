@@ -1,51 +1,35 @@
 // Admin: user accounts. Each action is one call into lib/server/auth, audited there.
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import {
 	AuthError,
 	ROLES,
 	createUser,
 	listUsers,
-	hasAccess,
 	resetPassword,
 	setDisabled,
 	setRoles
 } from '$lib/server/auth';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { adminAttempt, type AdminCall } from '../attempt';
 
 export const load: PageServerLoad = async ({ setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
 	return { users: await listUsers(await getDb()), roles: [...ROLES] };
 };
 
-/** Run an admin change; an AuthError becomes a form error the page shows against `action`. */
-async function attempt<T>(
-	event: RequestEvent,
-	action: string,
-	fn: (ctx: { actor: string; address: string; form: FormData }) => Promise<T>
-) {
-	// The route table already allows admins only; this is the second lock on the door.
-	const admin = event.locals.user;
-	if (!admin || !hasAccess(['admin'], admin.roles)) {
-		return fail(403, { action, errors: [{ message: 'Only an admin may manage users.' }] });
-	}
-	const form = await event.request.formData();
-	try {
-		return await fn({ actor: admin.name, address: event.getClientAddress(), form });
-	} catch (err) {
-		if (err instanceof AuthError) {
-			const target = String(form.get('name') ?? '');
-			const values: { name: string; roles: string[] } | null =
-				action === 'create' ? { name: target, roles: form.getAll('roles').map(String) } : null;
-			return fail(err.status, {
-				action,
-				target,
-				values,
-				errors: [{ field: fieldId(action, err.field, target), message: err.message }]
-			});
-		}
-		throw err;
-	}
+/** Run a change to users; a refusal names the field and refills the create form. */
+function attempt<T>(event: RequestEvent, action: string, fn: (call: AdminCall) => Promise<T>) {
+	return adminAttempt(event, action, 'manage users', fn, (err, form) => {
+		const target = String(form.get('name') ?? '');
+		const values: { name: string; roles: string[] } | null =
+			action === 'create' ? { name: target, roles: form.getAll('roles').map(String) } : null;
+		return {
+			action,
+			target,
+			values,
+			errors: [{ field: fieldId(action, err.field, target), message: err.message }]
+		};
+	});
 }
 
 /** The id of the input an error is about, so the error summary can link to it. */
