@@ -1,5 +1,6 @@
 // The append-only audit log: who did what, when, from where. Nothing here updates or deletes.
 import type { Queryable } from './db';
+import { csvCell, toCsv } from '../csv';
 
 /** Every action the log records; the admin page offers these as a filter. */
 export const AUDIT_ACTIONS = [
@@ -149,18 +150,7 @@ export async function queryAudit(
 	return { rows, total, page: current, pages };
 }
 
-/** Spreadsheets run cells starting with these as formulas; such cells get a leading apostrophe. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(value: unknown): string {
-	let s = value === null || value === undefined ? '' : String(value);
-	if (FORMULA_START.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+export { csvCell, toCsv };
 
 /** The filtered log as CSV, oldest first (the order an auditor reads it). */
 export async function auditCsv(db: Queryable, filter: AuditFilter): Promise<string> {

@@ -69,32 +69,8 @@ export function checkHeader(header: string[], kinds: KindColumns[], chosen = '')
 	};
 }
 
-// Spreadsheets run cells that start with these as formulas (CSV injection); the server's
-// reportToCsv (lib/server/extracts/report.ts, server-only) defuses them the same way.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvCell(value: unknown): string {
-	let text = value === null || value === undefined ? '' : String(value);
-	if (FORMULA_START.test(text)) text = `'${text}`;
-	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A refused upload's report as CSV, in the columns of GET /api/v1/extracts/<id>?format=csv. */
-export function reportCsv(report: ValidationReport): string {
-	const rows: unknown[][] = [['severity', 'line', 'column', 'value', 'problem']];
-	for (const p of report.problems) rows.push(['error', p.line, p.column, p.value, p.message]);
-	if (report.truncated) {
-		rows.push([
-			'error',
-			'',
-			'',
-			'',
-			`${report.errorCount - report.problems.length} more problems not listed (see the summary)`
-		]);
-	}
-	for (const w of report.warnings) rows.push(['warning', '', '', '', w]);
-	return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+export { reportToCsv as reportCsv } from '$lib/csv';
 
 /** An ISO instant as "2024-05-01 14:03 UTC". */
 export const when = (iso: string | null) =>

@@ -90,29 +90,5 @@ export function describeProblems(report: ValidationReport, limit = 5): string {
 	return parts.join('; ') + (more > 0 ? `; and ${more} more kinds of problem` : '');
 }
 
-// Spreadsheets run cells that start with these as formulas (CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One CSV cell, quoted when needed and defused when it starts like a formula. */
-export function csvCell(value: unknown): string {
-	let text = value === null || value === undefined ? '' : String(value);
-	if (FORMULA_START.test(text)) text = `'${text}`;
-	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The report as a CSV download: one row per problem, then warnings. */
-export function reportToCsv(report: ValidationReport): string {
-	const rows: unknown[][] = [['severity', 'line', 'column', 'value', 'problem']];
-	for (const p of report.problems) rows.push(['error', p.line, p.column, p.value, p.message]);
-	if (report.truncated) {
-		rows.push([
-			'error',
-			'',
-			'',
-			'',
-			`${report.errorCount - report.problems.length} more problems not listed (see the summary)`
-		]);
-	}
-	for (const w of report.warnings) rows.push(['warning', '', '', '', w]);
-	return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
+// The report's CSV is shared with the browser's Extracts page: one rule for both.
+export { csvCell, reportToCsv } from '../../csv';

@@ -7,20 +7,11 @@ import type {
 	SpcResult,
 	TrainingResult
 } from './types';
+import { csvCell, toCsv } from '../../csv';
+
+export { csvCell, toCsv };
 
 type Cell = string | number | boolean | null | undefined;
-
-/** A cell that a spreadsheet would run as a formula (= + - @ tab CR) gets a leading apostrophe. */
-export function csvCell(value: Cell): string {
-	if (value === null || value === undefined) return '';
-	let s = typeof value === 'number' ? String(value) : String(value);
-	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function toCsv(header: string[], rows: Cell[][]): string {
-	return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
 
 function table<T extends object>(rows: T[], keys: (keyof T & string)[]): Cell[][] {
 	return rows.map((r) => keys.map((k) => r[k] as Cell));
