@@ -1,7 +1,7 @@
 // What the Extracts pages compute in the browser and on the server alike: the header preview's kind
 // match (over column lists the page load passes from the server-only contract), the result shapes,
 // the report as a CSV download for a refused upload (which has no upload id to link to), and formats.
-import type { UploadInfo, ValidationReport } from '$lib/server/extracts';
+import type { UploadInfo, UploadSummary, ValidationReport } from '$lib/server/extracts';
 
 /** One kind's columns, as the page load exposes them from lib/server/extracts/contract.ts. */
 export interface KindColumns {
@@ -12,7 +12,7 @@ export interface KindColumns {
 }
 
 /** An upload without its report: one row of the history. */
-export type UploadRow = Omit<UploadInfo, 'report'>;
+export type UploadRow = UploadSummary;
 
 export interface RefusedResult {
 	ok: false;

@@ -15,6 +15,7 @@ import {
 	restoreUpload,
 	rollbackUpload,
 	type UploadInfo,
+	type UploadSummary,
 	type ValidationReport
 } from '../extracts/index';
 
@@ -182,7 +183,7 @@ export const load: Command = async (args) => {
 	});
 };
 
-function table(uploads: UploadInfo[]): string {
+function table(uploads: UploadSummary[]): string {
 	const rows = [
 		['id', 'kind', 'mode', 'active', 'rows', 'uploaded_at', 'uploaded_by', 'file'],
 		...uploads.map((u) => [
@@ -217,7 +218,7 @@ export const uploads: Command = async (args) => {
 	if (values.kind && !isKindName(values.kind))
 		throw new Usage(`--kind must be one of ${KIND_NAMES.join(', ')}.`);
 	const kind = values.kind && isKindName(values.kind) ? values.kind : undefined;
-	const show = (list: UploadInfo[]) => {
+	const show = (list: UploadSummary[]) => {
 		out(values.json ? JSON.stringify(list, null, 2) : table(list));
 		return 0;
 	};
@@ -230,7 +231,7 @@ export const uploads: Command = async (args) => {
 			);
 			return 1;
 		}
-		return show(res.body.uploads as UploadInfo[]);
+		return show(res.body.uploads as UploadSummary[]);
 	}
 	return withDb(async (db) => show(await listUploads(db, { kind })));
 };

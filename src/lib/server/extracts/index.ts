@@ -54,6 +54,9 @@ export interface UploadInfo {
 	report: ValidationReport;
 }
 
+/** An upload as the history lists it: everything but the full validation report. */
+export type UploadSummary = Omit<UploadInfo, 'report'>;
+
 export type LoadOutcome =
 	| { ok: true; upload: UploadInfo }
 	| {
@@ -276,8 +279,7 @@ interface UploadRow {
 	changed_by: string | null;
 }
 
-function toInfo(row: UploadRow): UploadInfo {
-	const report = JSON.parse(row.report) as ValidationReport;
+function toSummary(row: Omit<UploadRow, 'report'>, warnings: string[]): UploadSummary {
 	return {
 		id: row.id,
 		kind: row.kind,
@@ -286,20 +288,25 @@ function toInfo(row: UploadRow): UploadInfo {
 		rows: row.rows,
 		inserted: row.inserted,
 		replaced: row.replaced,
-		warnings: report.warnings,
+		warnings,
 		sha256: row.sha256,
 		file_name: row.file_name,
 		bytes: row.bytes,
 		uploaded_at: row.uploaded_at,
 		uploaded_by: row.uploaded_by,
 		changed_at: row.changed_at,
-		changed_by: row.changed_by,
-		report
+		changed_by: row.changed_by
 	};
 }
 
-const UPLOAD_COLUMNS = `id, seq, kind, mode, active, sha256, file_name, bytes, rows, inserted, replaced,
-	uploaded_by, uploaded_at, report::VARCHAR AS report, changed_at, changed_by`;
+function toInfo(row: UploadRow): UploadInfo {
+	const report = JSON.parse(row.report) as ValidationReport;
+	return { ...toSummary(row, report.warnings), report };
+}
+
+const SUMMARY_COLUMNS = `id, seq, kind, mode, active, sha256, file_name, bytes, rows, inserted, replaced,
+	uploaded_by, uploaded_at, changed_at, changed_by`;
+const UPLOAD_COLUMNS = `${SUMMARY_COLUMNS}, report::VARCHAR AS report`;
 
 async function activeSameFile(conn: Queryable, kind: KindName, sha256: string) {
 	return conn.one<UploadRow>(
@@ -598,12 +605,17 @@ export async function loadExtract(
 	}
 }
 
-export async function listUploads(db: Db, filter: { kind?: KindName } = {}): Promise<UploadInfo[]> {
-	const rows = await db.all<UploadRow>(
-		`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE $kind IS NULL OR kind = $kind ORDER BY seq DESC`,
+/** The history, newest first; reports stay in the database (only their warnings come along). */
+export async function listUploads(
+	db: Db,
+	filter: { kind?: KindName } = {}
+): Promise<UploadSummary[]> {
+	const rows = await db.all<Omit<UploadRow, 'report'> & { warnings: string }>(
+		`SELECT ${SUMMARY_COLUMNS}, json_extract(report, '$.warnings')::VARCHAR AS warnings
+		 FROM uploads WHERE $kind IS NULL OR kind = $kind ORDER BY seq DESC`,
 		{ kind: filter.kind ?? null }
 	);
-	return rows.map(toInfo);
+	return rows.map((r) => toSummary(r, JSON.parse(r.warnings) as string[]));
 }
 
 export async function getUpload(db: Queryable, id: string): Promise<UploadInfo | undefined> {

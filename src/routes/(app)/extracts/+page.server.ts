@@ -5,12 +5,10 @@ import { getDb } from '$lib/server/db';
 import { readConfig } from '$lib/server/config';
 import { HttpError } from '$lib/server/http';
 import { KINDS, KIND_NAMES, isKindName } from '$lib/server/extracts/contract';
-import { datasetCounts, listUploads, type UploadInfo } from '$lib/server/extracts';
+import { datasetCounts, listUploads } from '$lib/server/extracts';
 import { postExtract } from '$lib/server/extracts/api';
-import type { KindColumns, UploadResult, UploadRow } from '$lib/components/extracts/extracts';
+import type { KindColumns, UploadResult } from '$lib/components/extracts/extracts';
 import type { Actions, PageServerLoad } from './$types';
-
-const row = ({ report: _report, ...rest }: UploadInfo): UploadRow => rest;
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
@@ -35,7 +33,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 	}));
 	return {
 		datasets,
-		uploads: uploads.filter((u) => !kind || u.kind === kind).map(row),
+		uploads: uploads.filter((u) => !kind || u.kind === kind),
 		filter: { kind: kind ?? '' },
 		errors:
 			asked && !kind
