@@ -151,22 +151,30 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 	};
 }
 
-/** Chromium from CHROMIUM_PATH, else Debian's; the suite fails (never skips) without one. */
-export function chromiumPath(): string {
+/**
+ * The Chromium the browser tests drive: CHROMIUM_PATH, else Debian's, else the Linux x64 build that
+ * the npm package @sparticuz/chromium ships (unpacked into /tmp on first use), so `npm install &&
+ * npm test` needs nothing else. The global setup resolves it once and hands it to every test file.
+ */
+export async function resolveChromium(): Promise<string> {
 	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 	const found = candidates.find((p) => p && fs.existsSync(p));
-	if (!found) {
+	if (found) return found;
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(
-			"No Chromium found for the browser tests. Install Debian's: `apt-get install -y chromium`, " +
-				'or set CHROMIUM_PATH to a Chromium or Chrome binary.'
+			'No Chromium found for the browser tests, and the bundled one is for Linux x64 only: ' +
+				'set CHROMIUM_PATH to a Chromium or Chrome binary.'
 		);
 	}
-	return found;
+	const { default: bundled } = await import('@sparticuz/chromium');
+	return bundled.executablePath();
 }
 
 export async function launchBrowser(): Promise<Browser> {
 	return chromium.launch({
-		executablePath: chromiumPath(),
+		executablePath: inject('chromiumPath'),
+		// Our own flags, never the bundled package's `args`: those turn off web security, which would
+		// hide CSP and CORS faults from these tests.
 		args: [
 			'--headless',
 			'--no-sandbox',
