@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serveEnv } from './serve-env';
 
 const root = path.resolve(import.meta.dirname, '..');
 const builtMarker = path.join(root, 'build', 'handler.js');
@@ -39,14 +40,8 @@ if (needsBuild()) {
 	});
 }
 
-process.env.PORT ??= '3000';
-// adapter-node assumes https when ORIGIN is unset, and kit then refuses every sign-in form posted
-// from http://localhost as cross-site. Serve on the address the README gives unless told otherwise.
-process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
+Object.assign(process.env, serveEnv(process.env));
 process.stderr.write(
 	`Open ${process.env.ORIGIN} (set ORIGIN to the address people use when it differs).\n`
-);
-process.env.BODY_SIZE_LIMIT ??= String(
-	Math.round(Number(process.env.MAX_UPLOAD_MB || 512) * 1024 * 1024) + 1024 * 1024
 );
 await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);

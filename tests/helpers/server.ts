@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
 import { openDb, type Db } from '../../src/lib/server/db';
+import { serveEnv } from '../../scripts/serve-env';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -97,19 +98,21 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	let output = '';
+	const env: Record<string, string | undefined> = {
+		...process.env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: url,
+		DATABASE_PATH: dbPath,
+		DATA_DIR: dataDir,
+		SAMPLE_DATA: 'off',
+		LOG_LEVEL: 'warn',
+		...options.env
+	};
+	// The rest as `npm start` sets it (BODY_SIZE_LIMIT from MAX_UPLOAD_MB).
 	const child: ChildProcess = spawn(process.execPath, [path.join(build, 'index.js')], {
 		cwd: root,
-		env: {
-			...process.env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: url,
-			DATABASE_PATH: dbPath,
-			DATA_DIR: dataDir,
-			SAMPLE_DATA: 'off',
-			LOG_LEVEL: 'warn',
-			...options.env
-		},
+		env: { ...env, ...serveEnv(env) },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (d) => (output += d));
