@@ -20,6 +20,8 @@ import {
 	type UploadInfo
 } from '../../src/lib/server/extracts';
 import type { KindName } from '../../src/lib/server/extracts/contract';
+import { areas, identification, parseFilters, training } from '../../src/lib/server/metrics';
+import { setSetting } from '../../src/lib/server/settings';
 
 const FIX = path.resolve(import.meta.dirname, '../fixtures/extracts');
 const TODAY = '2024-06-01';
@@ -64,6 +66,23 @@ function load(
 			today: TODAY
 		}
 	);
+}
+
+/** Load a hand-written CSV (written to this test's DATA_DIR as `name`). */
+async function loadedText(
+	name: string,
+	text: string,
+	opts: { kind?: KindName; mode?: 'merge' | 'replace' } = {}
+): Promise<UploadInfo> {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, text);
+	const r = await loadExtract(
+		db,
+		{ path: file },
+		{ ...opts, user: 'analyst1', config, today: TODAY }
+	);
+	if (!r.ok) throw new Error(`expected ${name} to load: ${r.error.message}`);
+	return r.upload;
 }
 
 async function loaded(file: string, opts: Parameters<typeof load>[1] = {}): Promise<UploadInfo> {
@@ -177,14 +196,19 @@ describe('validation report', () => {
 				3,
 				'relationship',
 				'friend',
-				'is not one of the allowed values: intimate_partner, ex_partner, family, acquaintance, stranger, unknown'
+				'is not one of the allowed values: intimate_partner, ex_partner, family, acquaintance, stranger, unknown (case, spaces and hyphens do not matter)'
 			],
-			[3, 'victim_sex', 'Q', 'is not one of the allowed values: F, M, X, U'],
+			[
+				3,
+				'victim_sex',
+				'Q',
+				'is not one of the allowed values: F, M, X, U (case, spaces and hyphens do not matter)'
+			],
 			[
 				3,
 				'victim_age_band',
 				'30s',
-				'is not one of the allowed values: under_16, 16_24, 25_34, 35_44, 45_54, 55_64, 65_plus, unknown'
+				'is not one of the allowed values: under_16, 16_24, 25_34, 35_44, 45_54, 55_64, 65_plus, unknown (case, spaces and hyphens do not matter)'
 			],
 			[
 				3,
@@ -226,7 +250,7 @@ describe('validation report', () => {
 			'3 opened_at is not a date and time (use YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM], YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])'
 		]);
 		expect(await reasons('workforce-errors.csv')).toEqual([
-			'2 role is not one of the allowed values: response_officer, control_room, neighbourhood_officer, investigator, other',
+			'2 role is not one of the allowed values: response_officer, control_room, neighbourhood_officer, investigator, other (case, spaces and hyphens do not matter)',
 			'3 end_date is before start_date'
 		]);
 		expect(await reasons('outcomes-errors.csv')).toEqual([
@@ -303,8 +327,9 @@ describe('accepted variants', () => {
 		const rows = await db.all(
 			`SELECT crime_ref, line, area FROM h_crimes WHERE crime_ref IN ('CR-7', 'CR-8') ORDER BY 1`
 		);
+		// The area's newlines are spaces inside a name: stored as one line (canonical.ts).
 		expect(rows).toEqual([
-			{ crime_ref: 'CR-7', line: 2, area: 'A\nB\nC' },
+			{ crime_ref: 'CR-7', line: 2, area: 'A B C' },
 			{ crime_ref: 'CR-8', line: 5, area: 'D' }
 		]);
 	});
@@ -416,6 +441,233 @@ describe('accepted variants', () => {
 			'1 row refers to crime_ref values that are not in the current crimes dataset (e.g. CR-9 on line 3)'
 		);
 		expect(await current('arrests')).toHaveLength(2);
+	});
+});
+
+describe('values matched as analysts type them', () => {
+	it('stores enum values typed in any case, with spaces or hyphens, in the contract spelling', async () => {
+		await loadedText(
+			'crimes-enums.csv',
+			[
+				'crime_ref,recorded_date,offence_code,area,domestic_abuse,relationship,victim_sex,victim_age_band',
+				'CR-1,2023-01-05,8Q,North,Y,Ex-Partner,f,25-34',
+				'CR-2,2023-01-06,8Q,North,N, INTIMATE  PARTNER ,m,65 Plus',
+				'CR-3,2023-01-07,8Q,North,N,stranger,U,Under_16'
+			].join('\n')
+		);
+		expect(
+			(await current('crimes')).map((r) => [r.relationship, r.victim_sex, r.victim_age_band])
+		).toEqual([
+			['ex_partner', 'F', '25_34'],
+			['intimate_partner', 'M', '65_plus'],
+			['stranger', 'U', 'under_16']
+		]);
+		await loadedText(
+			'workforce-enums.csv',
+			[
+				'staff_ref,role,area,start_date,end_date',
+				'ST-1,Response Officer,North,2020-01-01,',
+				'ST-2, CONTROL-ROOM ,North,2020-01-01,',
+				'ST-3,neighbourhood_officer,North,2020-01-01,'
+			].join('\n')
+		);
+		expect((await current('workforce')).map((r) => r.role)).toEqual([
+			'response_officer',
+			'control_room',
+			'neighbourhood_officer'
+		]);
+		// Still refused when the word itself differs, and the message says what does not matter.
+		const file = path.join(dir, 'workforce-bad-role.csv');
+		fs.writeFileSync(file, 'staff_ref,role,start_date\nST-9,Response Officers,2020-01-01\n');
+		const r = await loadExtract(db, { path: file }, { user: 'analyst1', config, today: TODAY });
+		expect(r.ok).toBe(false);
+		expect(r.ok ? [] : r.error.details).toContainEqual(
+			expect.objectContaining({
+				line: 2,
+				column: 'role',
+				message: expect.stringContaining('(case, spaces and hyphens do not matter)')
+			})
+		);
+	});
+
+	it('counts staff trained on "Stalking" or " STALKING " as trained on the stalking course', async () => {
+		await loadedText(
+			'workforce.csv',
+			[
+				'staff_ref,role,area,start_date,end_date',
+				'ST-1,response_officer,North,2020-01-01,',
+				'ST-2,control_room,North,2020-01-01,',
+				'ST-3,response_officer,North,2020-01-01,',
+				'ST-4,investigator,North,2020-01-01,'
+			].join('\n')
+		);
+		await loadedText(
+			'training.csv',
+			[
+				'staff_ref,course,completed_date',
+				'ST-1,Stalking,2023-02-10',
+				'ST-2, STALKING ,2023-03-05',
+				'ST-3,Domestic  Abuse,2023-01-15',
+				'ST-4,stalking,2023-01-20'
+			].join('\n')
+		);
+		expect((await current('training', 'staff_ref')).map((r) => r.course)).toEqual([
+			'stalking',
+			'stalking',
+			'domestic abuse',
+			'stalking'
+		]);
+		const f = {
+			from: '2023-01',
+			to: '2023-03',
+			area: 'all',
+			offences: 'stalking',
+			codes: ['8Q'],
+			domestic_abuse: 'all' as const
+		};
+		// In scope (response_officer, control_room): ST-1, ST-2, ST-3 = 3 every month.
+		// Trained by 31 Jan: none (ST-3's course is not stalking) -> 0/3; by 28 Feb: ST-1 -> 1/3;
+		// by 31 Mar: ST-1, ST-2 -> 2/3. Total trained (any role) adds ST-4 (20 Jan): 1, 2, 3.
+		const expected = [
+			{ month: '2023-01', in_scope: 3, trained: 0, coverage: 0, total_trained: 1 },
+			{ month: '2023-02', in_scope: 3, trained: 1, coverage: 1 / 3, total_trained: 2 },
+			{ month: '2023-03', in_scope: 3, trained: 2, coverage: 2 / 3, total_trained: 3 }
+		];
+		const r = await training(db, { ...f, role: null });
+		expect(r.months).toEqual(expected);
+		// An admin who types the setting as "Stalking " gets the same figures.
+		await setSetting(db, 'training_course', 'Stalking ', 'admin1');
+		expect((await training(db, { ...f, role: null })).months).toEqual(expected);
+
+		// ST-1 handles a call on 5 Jan (before the course, 10 Feb: untrained, not identified) and on
+		// 1 Mar (after: trained, identified) -> 1 trained of which 1 identified, 1 untrained, 0.
+		await loadedText(
+			'incidents.csv',
+			[
+				'incident_ref,opened_at,area,domestic_abuse,stalking_identified,handler_ref',
+				'INC-1,2023-01-05 10:00,North,Y,N,ST-1',
+				'INC-2,2023-03-01 10:00,North,Y,Y,ST-1'
+			].join('\n')
+		);
+		expect((await identification(db, f)).totals).toMatchObject({
+			trained_handler_incidents: 1,
+			trained_handler_identified: 1,
+			untrained_handler_incidents: 1,
+			untrained_handler_identified: 0
+		});
+	});
+
+	it('stores NORTH, North and north as one area, in the first loaded spelling, whatever comes later', async () => {
+		// In this first file North is written twice and NORTH once -> North; "south  east" and
+		// "South East" once each -> the earlier line's spelling, spaces collapsed: "south east".
+		const first = await loadedText(
+			'crimes-areas.csv',
+			[
+				'crime_ref,recorded_date,offence_code,area,domestic_abuse',
+				'CR-1,2023-01-05,8Q,North,Y',
+				'CR-2,2023-01-06,8Q, NORTH ,Y',
+				'CR-3,2023-01-07,8Q,North,N',
+				'CR-4,2023-01-08,8Q,south  east,N',
+				'CR-5,2023-01-09,8Q,South East,N'
+			].join('\n')
+		);
+		expect((await current('crimes')).map((r) => r.area)).toEqual([
+			'North',
+			'North',
+			'North',
+			'south east',
+			'south east'
+		]);
+		expect(first.warnings).toContain(
+			'Area names are matched ignoring case and spaces and kept in one spelling: stored ' +
+				'"NORTH" (1 row, first on line 3) as "North", the spelling this file uses most; ' +
+				'"South East" (1 row, first on line 6) as "south east", the spelling this file uses most.'
+		);
+
+		// Later files take the spelling already loaded, whichever kind they are.
+		const pop = await loadedText(
+			'population-areas.csv',
+			['area,year,population_16plus', 'NORTH,2023,1000', 'north,2022,900'].join('\n')
+		);
+		expect((await current('population', 'year')).map((r) => r.area)).toEqual(['North', 'North']);
+		expect(pop.warnings.join(' ')).toContain(
+			'"NORTH" (1 row, first on line 2) as "North", the spelling already loaded'
+		);
+		expect(await areas(db)).toEqual({ areas: ['North', 'south east'] });
+		const filters = await parseFilters(new URLSearchParams({ area: 'NORTH' }), db);
+		expect(filters.area).toBe('North');
+
+		// Rolling the first upload back does not change the spelling: history keeps it.
+		await rollbackUpload(db, first.id, 'analyst1');
+		await loadedText(
+			'incidents-areas.csv',
+			[
+				'incident_ref,opened_at,area,domestic_abuse,stalking_identified',
+				'INC-1,2023-01-05 10:00,NORTH,Y,N',
+				'INC-2,2023-01-05 11:00,SOUTH EAST,Y,N'
+			].join('\n')
+		);
+		expect((await current('incidents')).map((r) => r.area)).toEqual(['North', 'south east']);
+	});
+
+	it('refuses North and NORTH for the same year in one population file as a repeated key', async () => {
+		const file = path.join(dir, 'population-dup.csv');
+		fs.writeFileSync(file, 'area,year,population_16plus\nNorth,2023,1000\nNORTH,2023,1000\n');
+		const r = await loadExtract(db, { path: file }, { user: 'analyst1', config, today: TODAY });
+		expect(r.ok).toBe(false);
+		expect(r.ok ? [] : r.error.details).toContainEqual(
+			expect.objectContaining({
+				line: 2,
+				column: 'area + year',
+				message: expect.stringContaining('repeats on lines 2, 3')
+			})
+		);
+	});
+
+	it('warns about outcomes dated before their crime was recorded, from either side, and loads them', async () => {
+		await loadedText(
+			'crimes.csv',
+			[
+				'crime_ref,recorded_date,offence_code,area,domestic_abuse',
+				'CR-1,2023-01-05,8Q,North,Y',
+				'CR-2,2023-02-10,8Q,North,Y',
+				'CR-3,2023-03-15,8Q,North,Y'
+			].join('\n')
+		);
+		// CR-1 a day early and CR-3 14 days early -> 2; CR-2 on its recording day is fine; CR-9's
+		// crime is not loaded, so it is the unknown-ref warning's, not this one's.
+		const outcomes = await loadedText(
+			'outcomes.csv',
+			[
+				'crime_ref,outcome_type,outcome_date',
+				'CR-1,1,2023-01-04',
+				'CR-2,1,2023-02-10',
+				'CR-3,15 b,2023-03-01',
+				'CR-9,1,2023-01-01'
+			].join('\n')
+		);
+		expect(outcomes.warnings).toContain(
+			'2 outcomes are dated before their crimes were recorded in the current crimes dataset ' +
+				'(e.g. CR-1 on line 2: outcome 2023-01-04, recorded 2023-01-05; CR-3 on line 4: outcome ' +
+				'2023-03-01, recorded 2023-03-15). They are kept, but those outcomes are left out of the ' +
+				'days to charge until the dates are corrected; check the outcome_date and recorded_date in the exports.'
+		);
+		expect((await current('outcomes')).map((r) => r.outcome_type)).toEqual(['1', '1', '15B', '1']);
+
+		// A corrected crimes extract: CR-1 now recorded 1 Jan (fine), CR-2 moved to 11 Feb, after its
+		// outcome of 10 Feb -> 1, on line 3 of this file.
+		const crimes = await loadedText(
+			'crimes-corrected.csv',
+			[
+				'crime_ref,recorded_date,offence_code,area,domestic_abuse',
+				'CR-1,2023-01-01,8Q,North,Y',
+				'CR-2,2023-02-11,8Q,North,Y'
+			].join('\n')
+		);
+		expect(crimes.warnings.join(' ')).toContain(
+			'1 crime is recorded after the date of its outcome in the current outcomes dataset ' +
+				'(e.g. CR-2 on line 3: outcome 2023-02-10, recorded 2023-02-11).'
+		);
 	});
 });
 

@@ -2,6 +2,7 @@
 // contract is SQL over it, each producing problems (line, column, value, reason). Temp tables live
 // on the writer connection only and never touch the database file.
 import type { Queryable } from '../db';
+import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
 import { ANY_CELL_PATTERN, CELL_PATTERNS, safeValue } from './pii';
@@ -91,8 +92,15 @@ const UK_DATE = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})$`;
 const ISO_TS = String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$`;
 const UK_TS = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`;
 const REF = String.raw`[A-Za-z0-9_/.-]{1,128}`;
-const OUTCOME = String.raw`([0-9]|1[0-9]|2[0-2])[A-Za-z]?`;
+const OUTCOME = String.raw`([0-9]|1[0-9]|2[0-2]) ?[A-Za-z]?`;
 const TEXT_MAX = 200;
+
+// Text columns stored in a canonical form (canonical.ts); areas are respelt after typing.
+const TEXT_VALUE: Record<string, (v: string) => string> = {
+	offence_code: (v) => `upper(${v})`,
+	course: courseSql,
+	area: collapsedSql
+};
 
 /** SQL for one contract column: its parts (dates), its typed value, and its problem (or NULL). */
 interface ColumnSql {
@@ -196,12 +204,13 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 				'is not a Y/N flag: use Y, N, Yes, No, TRUE, FALSE, 1 or 0'
 			);
 		case 'enum': {
+			// Matched ignoring case, spaces and hyphens (canonical.ts); stored as the contract spells it.
 			const values = col.values ?? [];
-			const canonical = `CASE lower(${v}) ${values.map((x) => `WHEN ${lit(x.toLowerCase())} THEN ${lit(x)}`).join(' ')} END`;
+			const canonical = `CASE ${enumKeySql(v)} ${values.map((x) => `WHEN ${enumKeySql(lit(x))} THEN ${lit(x)}`).join(' ')} END`;
 			return simple(
 				`${canonical} IS NOT NULL`,
 				canonical,
-				`is not one of the allowed values: ${values.join(', ')}`
+				`is not one of the allowed values: ${values.join(', ')} (case, spaces and hyphens do not matter)`
 			);
 		}
 		case 'integer':
@@ -220,13 +229,13 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 			if (kind === 'outcomes' && col.name === 'outcome_type') {
 				return simple(
 					`regexp_full_match(${v}, ${lit(OUTCOME)})`,
-					`upper(${v})`,
+					`upper(replace(${v}, ' ', ''))`,
 					'is not a Home Office outcome number 0 to 22 (optionally with a letter, e.g. 1A)'
 				);
 			}
 			return simple(
 				`length(${v}) <= ${TEXT_MAX}`,
-				col.name === 'offence_code' ? `upper(${v})` : v,
+				TEXT_VALUE[col.name]?.(v) ?? v,
 				`is longer than ${TEXT_MAX} characters`
 			);
 	}
@@ -343,6 +352,11 @@ export async function validate(
 		);
 	}
 
+	// One spelling per area, before the key check (population's key holds the area).
+	const respelt = columns.some((c) => c.name === 'area')
+		? await canonicaliseAreas(conn, staging.typ)
+		: [];
+
 	// Every cell problem, one SELECT per column; personal data wins over a type error in a cell.
 	const selects: string[] = [];
 	staging.columns.forEach((c, colNo) => {
@@ -457,7 +471,14 @@ export async function validate(
 		problems,
 		summary,
 		personal: (counts?.personal ?? 0) > 0,
-		warnings: errorCount === 0 ? await refWarnings(conn, staging, kind) : []
+		warnings:
+			errorCount === 0
+				? [
+						...[areaWarning(respelt)].filter((w): w is string => w !== null),
+						...(await refWarnings(conn, staging, kind)),
+						...(await dateOrderWarnings(conn, staging, kind))
+					]
+				: []
 	};
 }
 
@@ -488,4 +509,38 @@ async function refWarnings(conn: Queryable, staging: Staging, kind: KindName): P
 		}
 	}
 	return out;
+}
+
+// An outcome dated before its crime was recorded is accepted (either date may be the one to fix)
+// and warned about; such outcomes are left out of the days to charge (metrics.md).
+async function dateOrderWarnings(
+	conn: Queryable,
+	staging: Staging,
+	kind: KindName
+): Promise<string[]> {
+	if (kind !== 'outcomes' && kind !== 'crimes') return [];
+	// The file's rows against the current dataset of the other kind; lines are the file's.
+	const [outcomes, crimes, line] =
+		kind === 'outcomes' ? [staging.typ, 'crimes', 'o.line'] : ['outcomes', staging.typ, 'c.line'];
+	const row = await conn.one<{
+		n: number;
+		examples: { line: number; ref: string; outcome: string; recorded: string }[];
+	}>(
+		`SELECT count(*)::INTEGER AS n,
+			list({'line': ${line}, 'ref': o.crime_ref, 'outcome': strftime(o.outcome_date, '%Y-%m-%d'),
+				'recorded': strftime(c.recorded_date, '%Y-%m-%d')} ORDER BY ${line})[1:3] AS examples
+		 FROM ${outcomes} o JOIN ${crimes} c ON c.crime_ref = o.crime_ref
+		 WHERE o.outcome_date < c.recorded_date`
+	);
+	if (!row || row.n === 0) return [];
+	const examples = row.examples
+		.map((e) => `${e.ref} on line ${e.line}: outcome ${e.outcome}, recorded ${e.recorded}`)
+		.join('; ');
+	const subject =
+		kind === 'outcomes'
+			? `${row.n} ${row.n === 1 ? 'outcome is' : 'outcomes are'} dated before ${row.n === 1 ? 'its crime was' : 'their crimes were'} recorded in the current crimes dataset`
+			: `${row.n} ${row.n === 1 ? 'crime is' : 'crimes are'} recorded after the date of ${row.n === 1 ? 'its outcome' : 'their outcomes'} in the current outcomes dataset`;
+	return [
+		`${subject} (e.g. ${examples}). They are kept, but those outcomes are left out of the days to charge until the dates are corrected; check the outcome_date and recorded_date in the exports.`
+	];
 }
