@@ -7,7 +7,10 @@ export interface Column {
 	name: string;
 	type: ColumnType;
 	required: boolean;
-	/** Allowed values for enums (compared case-sensitively after trimming). */
+	/**
+	 * Allowed values for enums, in their stored spelling. A cell matches ignoring case, spaces and
+	 * hyphens (`Response Officer` is `response_officer`; see canonical.ts).
+	 */
 	values?: readonly string[];
 	/** A one-line description an analyst reads in a report or a template. */
 	description: string;

@@ -1,5 +1,6 @@
 // Identification at first contact (metrics.md), from incidents: months in Europe/London.
 import type { Queryable } from '../db';
+import { courseSql } from '../extracts/canonical';
 import { getSettings } from '../settings';
 import { ratio, SCOPED_CRIMES } from './crime';
 import { scopeParams } from './filters';
@@ -28,7 +29,8 @@ da AS (
 handled AS (
 	SELECT inc.month, inc.stalking_identified, t.staff_ref IS NOT NULL AS trained
 	FROM inc LEFT JOIN training t
-		ON t.staff_ref = inc.handler_ref AND t.course = $course AND t.completed_date <= inc.local_date
+		ON t.staff_ref = inc.handler_ref
+		AND ${courseSql('t.course')} = ${courseSql('$course')} AND t.completed_date <= inc.local_date
 	WHERE inc.handler_ref IS NOT NULL AND ($da = 'all' OR inc.domestic_abuse = ($da = 'Y'))
 ),
 hand AS (
@@ -105,7 +107,11 @@ export async function identification(db: Queryable, f: Filters): Promise<Identif
 	) as unknown as Counts;
 	return {
 		filters: f,
-		months: rows.map((r) => ({ month: r.month, ...figures(r) })),
+		months: rows.map((r) => ({
+			month: r.month,
+			incomplete: r.month > f.complete_to,
+			...figures(r)
+		})),
 		totals: figures(totals)
 	};
 }

@@ -1,5 +1,6 @@
 // Training coverage at each month end (metrics.md): in post, trained, coverage, by role and by area.
 import type { Queryable } from '../db';
+import { courseSql } from '../extracts/canonical';
 import { HttpError } from '../http';
 import { getSettings } from '../settings';
 import { ratio } from './crime';
@@ -38,11 +39,15 @@ export function parseRoles(raw: string | null): string[] | null {
 	return roles;
 }
 
+// Course names compare in their canonical form (extracts/canonical.ts): uploads store it, and the
+// setting and any row loaded before that rule are read the same way.
+const IS_COURSE = `${courseSql('t.course')} = ${courseSql('$course')}`;
+
 // Staff of the chosen roles (and area) with their stalking-course date, if any.
 const STAFF = `
 	SELECT w.staff_ref, w.role, coalesce(w.area, 'unknown') AS area, w.start_date, w.end_date,
 		t.completed_date
-	FROM workforce w LEFT JOIN training t ON t.staff_ref = w.staff_ref AND t.course = $course
+	FROM workforce w LEFT JOIN training t ON t.staff_ref = w.staff_ref AND ${IS_COURSE}
 	WHERE list_contains(string_split($roles, ','), w.role)
 		AND ($area::VARCHAR IS NULL OR w.area = $area::VARCHAR)`;
 
@@ -57,7 +62,7 @@ WITH ends AS (
 staff AS (${STAFF}),
 trained_staff AS (
 	SELECT DISTINCT t.staff_ref, t.completed_date FROM training t
-	WHERE t.course = $course
+	WHERE ${IS_COURSE}
 		AND ($area::VARCHAR IS NULL
 			OR t.staff_ref IN (SELECT staff_ref FROM workforce WHERE area = $area::VARCHAR))
 ),
@@ -130,6 +135,7 @@ export async function training(
 		target: { date: settings.target_date, coverage: settings.target_coverage },
 		months: rows.map((r) => ({
 			month: r.month,
+			incomplete: r.month > f.complete_to,
 			in_scope: r.in_scope,
 			trained: r.trained,
 			coverage: ratio(r.trained, r.in_scope),
