@@ -1,22 +1,7 @@
 // Every route in src/routes has an entry in the access table, and the table's rules hold.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeAccess } from '../../src/lib/server/auth/routes';
-
-const ROUTES = path.resolve(import.meta.dirname, '../../src/routes');
-const ROUTE_FILES = /^\+(page\.svelte|page\.server\.ts|page\.ts|server\.ts)$/;
-
-/** Route ids as kit names them: the folder path under src/routes, groups included. */
-function routeIds(dir = ROUTES, id = ''): string[] {
-	const entries = fs.readdirSync(dir, { withFileTypes: true });
-	const here = entries.some((e) => e.isFile() && ROUTE_FILES.test(e.name)) ? [id || '/'] : [];
-	return here.concat(
-		...entries
-			.filter((e) => e.isDirectory())
-			.map((e) => routeIds(path.join(dir, e.name), `${id}/${e.name}`))
-	);
-}
+import { routeIds, routeRequests } from '../helpers/routes';
 
 describe('route access table', () => {
 	const ids = routeIds();
@@ -24,6 +9,21 @@ describe('route access table', () => {
 	it('finds the routes (the walk itself works)', () => {
 		expect(ids).toContain('/login');
 		expect(ids).toContain('/(app)/admin/users');
+	});
+
+	it('reads the requests each route answers from its files', () => {
+		// src/routes/(app)/admin/users/+page.server.ts has load and five named actions.
+		expect(routeRequests('/(app)/admin/users')).toEqual([
+			'GET',
+			'POST ?/create',
+			'POST ?/disable',
+			'POST ?/enable',
+			'POST ?/reset',
+			'POST ?/roles'
+		]);
+		// src/routes/api/v1/extracts/+server.ts exports POST and GET; logout has a default action.
+		expect(routeRequests('/api/v1/extracts')).toEqual(['GET', 'POST']);
+		expect(routeRequests('/logout')).toEqual(['GET', 'POST']);
 	});
 
 	it('has an entry for every route in src/routes', () => {
