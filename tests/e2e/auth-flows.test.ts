@@ -173,7 +173,8 @@ describe('admin pages', () => {
 			cookie
 		);
 		const token = (await res.text()).match(/value="(spd_[^"]+)"/)?.[1];
-		expect(token).toBeTruthy();
+		// 32 random bytes in base64url without padding: ceil(32 × 4 / 3) = 43 characters.
+		expect(token).toMatch(/^spd_[A-Za-z0-9_-]{43}$/);
 		expect(
 			(await get(server.url, '/api/v1/extracts', { authorization: `Bearer ${token}` })).status
 		).toBe(200);
