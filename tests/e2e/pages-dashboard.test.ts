@@ -8,6 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startServer, type TestServer } from '../helpers/server';
+import { eventually } from '../helpers/wait';
 import { createUser } from '../../src/lib/server/auth';
 
 const PW = 'a long viewer passphrase 42';
@@ -158,7 +159,10 @@ describe('dashboard pages as a viewer', () => {
 		expect(subtitle).toContain('Nottingham');
 		expect(subtitle).toContain('not domestic abuse');
 		expect(subtitle).toContain('stalking and harassment');
-		expect((await tableTwin(page, 'charges-monthly')).length).toBe(4);
+		// October 2024 to January 2025: four months in the table twin.
+		await eventually(async () =>
+			(await tableTwin(page, 'charges-monthly')).map((r) => r[0])
+		).toEqual(['October 2024', 'November 2024', 'December 2024', 'January 2025']);
 		// Still the same document: kit navigated client-side.
 		expect(await page.evaluate(() => (window as never as { marker?: number }).marker)).toBe(1);
 		await context.close();
@@ -175,7 +179,7 @@ describe('dashboard pages as a viewer', () => {
 		// The table twin opens without JavaScript (details/summary).
 		const figure = page.locator('figure[aria-labelledby="coverage-title"]');
 		await figure.getByText('Show as table').click();
-		expect(await figure.locator('table').isVisible()).toBe(true);
+		await figure.locator('table').waitFor({ state: 'visible' });
 		await context.close();
 	});
 
@@ -239,13 +243,19 @@ describe('dashboard pages as a viewer', () => {
 		const { context, page } = await viewerPage();
 		await page.goto(server.url + '/arrests-and-charges?from=2024-04&to=2025-03');
 		const figure = page.locator('figure[aria-labelledby="charges-monthly-title"]');
+		// The figures read aloud are the chart's own: its table twin's April and May 2024 rows.
+		const twin = new Map((await tableTwin(page, 'charges-monthly')).map((r) => [r[0], r[1]]));
 		await figure.locator('svg.chart-svg').focus();
 		await page.keyboard.press('Home');
 		const live = figure.locator('[aria-live="polite"]');
-		await expect.poll(() => live.textContent()).toMatch(/^April 2024\. Charges: \d+/);
+		await eventually(() => live.textContent()).toMatch(
+			new RegExp(`^April 2024\\. Charges: ${twin.get('April 2024')}\\b`)
+		);
 		await page.keyboard.press('ArrowRight');
-		await expect.poll(() => live.textContent()).toMatch(/^May 2024/);
-		expect(await figure.locator('.tooltip').count()).toBe(1);
+		await eventually(() => live.textContent()).toMatch(
+			new RegExp(`^May 2024\\. Charges: ${twin.get('May 2024')}\\b`)
+		);
+		await eventually(() => figure.locator('.tooltip').count()).toBe(1);
 		await context.close();
 	});
 
@@ -300,10 +310,10 @@ describe('dashboard pages as a viewer', () => {
 		const { context, page } = await viewerPage({ colorScheme: 'dark' });
 		await page.goto(server.url + '/overview');
 		await page.emulateMedia({ media: 'print' });
-		expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
-		expect(await page.locator('form.filters').isVisible()).toBe(false);
-		expect(await page.locator('.downloads').first().isVisible()).toBe(false);
-		expect(await page.locator('figure svg.chart-svg').first().isVisible()).toBe(true);
+		await page.getByRole('navigation', { name: 'Main' }).waitFor({ state: 'hidden' });
+		await page.locator('form.filters').waitFor({ state: 'hidden' });
+		await page.locator('.downloads').first().waitFor({ state: 'hidden' });
+		await page.locator('figure svg.chart-svg').first().waitFor({ state: 'visible' });
 		// Printing from the dark theme still prints dark text on white.
 		const colours = await page.evaluate(() => {
 			const cs = getComputedStyle(document.body);
@@ -314,32 +324,23 @@ describe('dashboard pages as a viewer', () => {
 		await context.close();
 	});
 
-	it('sends little JavaScript for the Overview and answers each page quickly', async () => {
+	it('sends under 150 KB of gzipped JavaScript for the Overview', async () => {
 		const { context, page } = await viewerPage();
-		const scripts = new Map<string, Buffer>();
-		page.on('response', async (res) => {
-			if (res.request().resourceType() === 'script' && res.ok())
-				scripts.set(res.url(), await res.body());
+		// Every script response's body, collected before counting (each body arrives on its own).
+		const bodies: Promise<Buffer>[] = [];
+		page.on('response', (res) => {
+			if (res.request().resourceType() === 'script' && res.ok()) bodies.push(res.body());
 		});
 		await page.goto(server.url + '/overview');
 		await page.waitForLoadState('networkidle');
+		const scripts = await Promise.all(bodies);
 		let gz = 0;
-		for (const body of scripts.values()) gz += zlib.gzipSync(body).length;
+		for (const body of scripts) gz += zlib.gzipSync(body).length;
 		const kb = gz / 1024;
-		console.log(`Overview JavaScript: ${scripts.size} files, ${kb.toFixed(1)} KB gzipped`);
-		expect(scripts.size).toBeGreaterThan(0);
+		console.log(`Overview JavaScript: ${scripts.length} files, ${kb.toFixed(1)} KB gzipped`);
+		// Hydration needs kit's scripts: with none the budget below would hold vacuously.
+		expect(scripts.length).toBeGreaterThan(0);
 		expect(kb).toBeLessThan(150);
-
-		const cookie = signedIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-		for (const p of PAGES) {
-			await fetch(server.url + p.path, { headers: { cookie } }); // warm
-			const t = performance.now();
-			const res = await fetch(server.url + p.path, { headers: { cookie } });
-			await res.text();
-			const ms = performance.now() - t;
-			console.log(`Server time ${p.path}: ${ms.toFixed(0)} ms`);
-			expect(res.status).toBe(200);
-		}
 		await context.close();
 	});
 });
