@@ -7,7 +7,8 @@ import { crimeRows } from '../fixtures/metrics/crime-fixture';
 let db: Db;
 beforeAll(async () => {
 	db = await tempDb();
-	await seed(db, crimeRows);
+	// Extracts taken the day after the latest record (C8, 2024-06-15): May 2024 is the last complete month.
+	await seed(db, crimeRows, { asOf: '2024-06-16' });
 });
 afterAll(() => db.close());
 
@@ -22,13 +23,15 @@ describe('monthly', () => {
 			area: 'all',
 			offences: 'stalking',
 			codes: ['8Q'],
-			domestic_abuse: 'all'
+			domestic_abuse: 'all',
+			as_of: '2024-06-16',
+			complete_to: '2024-05'
 		});
 		expect(r.months).toEqual([
 			{
 				// recorded C1 C2 C3; arrests A1 (C1) and A5 (C5, recorded Dec) in Jan; arrested C1, C3 (A3 in
 				// April counts: any date); charged_recorded C1 (1A counts as 1); assigned C1, C3 (C2's 0 is
-				// none); open 3 - 2; no charge dated in January; Jan 31 is 136 days before 2024-06-15.
+				// none); open 3 - 2; no charge dated in January; Jan 31 is 137 days before the as-at date 2024-06-16.
 				month: '2024-01',
 				recorded: 3,
 				arrests: 2,
@@ -41,12 +44,14 @@ describe('monthly', () => {
 				charge_rate_assigned: 1 / 2,
 				open: 1,
 				median_days_to_charge: null,
-				provisional: false
+				charged_before_recorded: 0,
+				provisional: false,
+				incomplete: false
 			},
 			{
 				// recorded C9 (C4 is 8L); arrest A2 (A4 is for C4); charges C1 (30 days: Jan 5 -> Feb 4) and
 				// C5 (61 days: Dec 15 -> Feb 14 = 16 + 31 + 14), median (30 + 61) / 2 = 45.5; C9 has no
-				// outcome, so assigned 0 and charge_rate_assigned null; Feb 29 is 107 days before Jun 15.
+				// outcome, so assigned 0 and charge_rate_assigned null; Feb 29 is 108 days before Jun 16.
 				month: '2024-02',
 				recorded: 1,
 				arrests: 1,
@@ -59,11 +64,13 @@ describe('monthly', () => {
 				charge_rate_assigned: null,
 				open: 1,
 				median_days_to_charge: 45.5,
-				provisional: false
+				charged_before_recorded: 0,
+				provisional: false,
+				incomplete: false
 			},
 			{
 				// recorded C6 C7; charge C7 same day (0 days); C3's outcome 16 is not a charge; assigned C6
-				// (15B) and C7; Mar 31 is 76 days before Jun 15 (< 90): provisional.
+				// (15B) and C7; Mar 31 is 77 days before Jun 16 (< 90): provisional.
 				month: '2024-03',
 				recorded: 2,
 				arrests: 0,
@@ -76,7 +83,9 @@ describe('monthly', () => {
 				charge_rate_assigned: 0.5,
 				open: 0,
 				median_days_to_charge: 0,
-				provisional: true
+				charged_before_recorded: 0,
+				provisional: true,
+				incomplete: false
 			}
 		]);
 		// Totals from summed parts: 6 recorded, 3 arrests, 2 arrested, 3 charges, 2 charged_recorded,
@@ -92,7 +101,8 @@ describe('monthly', () => {
 			outcome_assigned: 4,
 			charge_rate_assigned: 2 / 4,
 			open: 2,
-			median_days_to_charge: 30
+			median_days_to_charge: 30,
+			charged_before_recorded: 0
 		});
 	});
 
@@ -178,11 +188,22 @@ describe('monthly', () => {
 		});
 	});
 
-	it('defaults to the 24 months ending at the latest month with data', async () => {
-		// The latest data is C8 recorded 2024-06-15: 2022-07 to 2024-06.
+	it('defaults to the 24 months ending at the latest complete month', async () => {
+		// Taken 2024-06-16, so June 2024 is incomplete and May the latest complete month: 2022-06 to
+		// 2024-05, none of it incomplete.
 		const r = await monthly(db, await filters(''));
-		expect([r.filters.from, r.filters.to, r.months.length]).toEqual(['2022-07', '2024-06', 24]);
+		expect([r.filters.from, r.filters.to, r.months.length]).toEqual(['2022-06', '2024-05', 24]);
+		expect(r.months.filter((m) => m.incomplete)).toEqual([]);
 		expect(r.totals.recorded).toBe(7); // C5 (Dec 2023) + the six 8Q crimes of 2024
+	});
+
+	it('returns an incomplete month asked for explicitly, marked incomplete', async () => {
+		const r = await monthly(db, await filters('from=2024-05&to=2024-06&offences=8R'));
+		// C8 (8R) recorded 2024-06-15 counts in June, which is after the latest complete month.
+		expect(r.months.map((m) => [m.month, m.recorded, m.incomplete])).toEqual([
+			['2024-05', 0, false],
+			['2024-06', 1, true]
+		]);
 	});
 });
 

@@ -19,17 +19,18 @@ const dbs: Db[] = [];
 afterAll(async () => {
 	for (const db of dbs) await db.close();
 });
-async function dbWith(rows: Parameters<typeof seed>[1]): Promise<Db> {
+async function dbWith(rows: Parameters<typeof seed>[1], asOf?: string): Promise<Db> {
 	const db = await tempDb();
 	dbs.push(db);
-	await seed(db, rows);
+	await seed(db, rows, { asOf });
 	return db;
 }
 const filters = (db: Db, q: string): Promise<Filters> => parseFilters(new URLSearchParams(q), db);
 
 describe('reporting', () => {
 	let db: Db;
-	beforeAll(async () => (db = await dbWith(reportingRows)));
+	// Taken 3 June 2024: May 2024 is the latest complete month, so 2024/25 is a part year.
+	beforeAll(async () => (db = await dbWith(reportingRows, '2024-06-03')));
 
 	it('estimates victims per financial year, carrying prevalence forward', async () => {
 		const r = await reporting(db, await filters(db, 'from=2022-04&to=2024-04'));
@@ -37,6 +38,8 @@ describe('reporting', () => {
 			{
 				// R1 + R2 (R3 is March 2022); 1000 + 3000; 3.4 % of 4000 = 136 (3.0 % = 120, 3.8 % = 152).
 				fy: '2022/23',
+				complete: true,
+				last_month: '2023-03',
 				recorded: 2,
 				population_16plus: 4000,
 				prevalence_pct: 3.4,
@@ -50,6 +53,8 @@ describe('reporting', () => {
 			{
 				// R4 + R5; 1100 + 2900; 3.2 % of 4000 = 128; no interval given.
 				fy: '2023/24',
+				complete: true,
+				last_month: '2024-03',
 				recorded: 2,
 				population_16plus: 4000,
 				prevalence_pct: 3.2,
@@ -61,9 +66,12 @@ describe('reporting', () => {
 				estimated_unreported: 126
 			},
 			{
-				// R6; only Ashfield has 2024 population (1200); no 2024 survey: 2023's 3.2 % carried
-				// forward, 0.032 × 1200 = 38.4; 38.4 − 1 = 37.4.
+				// A part year, April to May 2024: R6; only Ashfield has 2024 population (1200); no 2024
+				// survey: 2023's 3.2 % carried forward, 0.032 × 1200 = 38.4. No ratio and no unreported
+				// estimate: two months of crimes are never set against a year's estimate.
 				fy: '2024/25',
+				complete: false,
+				last_month: '2024-05',
 				recorded: 1,
 				population_16plus: 1200,
 				prevalence_pct: 3.2,
@@ -71,8 +79,8 @@ describe('reporting', () => {
 				estimated_victims: 38.4,
 				estimated_victims_lower: null,
 				estimated_victims_upper: null,
-				reporting_ratio: 1 / 38.4,
-				estimated_unreported: 37.4
+				reporting_ratio: null,
+				estimated_unreported: null
 			}
 		]);
 	});
@@ -112,6 +120,8 @@ describe('reporting', () => {
 		expect(r.years).toEqual([
 			{
 				fy: '2021/22',
+				complete: true,
+				last_month: '2022-03',
 				recorded: 1,
 				population_16plus: null,
 				prevalence_pct: null,
@@ -123,6 +133,14 @@ describe('reporting', () => {
 				estimated_unreported: null
 			}
 		]);
+	});
+
+	it('leaves out a financial year with no complete month', async () => {
+		// Without an upload record each kind counts as taken the day after its latest date: R6 on
+		// 2024-04-01 gives 2 April, so March 2024 is the latest complete month and 2024/25 has none.
+		const early = await dbWith(reportingRows);
+		const r = await reporting(early, await filters(early, 'from=2023-04&to=2024-04'));
+		expect(r.years.map((y) => [y.fy, y.complete, y.recorded])).toEqual([['2023/24', true, 2]]);
 	});
 
 	it('applies the domestic abuse filter to recorded crimes', async () => {
@@ -149,11 +167,14 @@ describe('identification', () => {
 			untrained_handler_incidents: 0,
 			untrained_handler_identified: 0
 		};
+		// No upload records: crimes count as taken 2024-05-06 (the day after K6), incidents 2024-11-01;
+		// the earlier, 6 May, makes April the latest complete month, so May to October are incomplete.
 		expect(r.months).toEqual([
 			// I7 only (I1 is 1 April in London); H1 trained the next day: untrained, identified.
 			{
 				...zero,
 				month: '2024-03',
+				incomplete: false,
 				da_incidents: 1,
 				da_stalking_identified: 1,
 				da_identification_rate: 1,
@@ -166,6 +187,7 @@ describe('identification', () => {
 			{
 				...zero,
 				month: '2024-04',
+				incomplete: false,
 				da_incidents: 3,
 				da_stalking_identified: 2,
 				da_identification_rate: 2 / 3,
@@ -181,20 +203,22 @@ describe('identification', () => {
 			{
 				...zero,
 				month: '2024-05',
+				incomplete: true,
 				linked_crimes: 1,
 				identified_at_first_contact: 1,
 				first_contact_rate: 1,
 				trained_handler_incidents: 1,
 				trained_handler_identified: 1
 			},
-			{ ...zero, month: '2024-06' },
-			{ ...zero, month: '2024-07' },
-			{ ...zero, month: '2024-08' },
-			{ ...zero, month: '2024-09' },
+			{ ...zero, month: '2024-06', incomplete: true },
+			{ ...zero, month: '2024-07', incomplete: true },
+			{ ...zero, month: '2024-08', incomplete: true },
+			{ ...zero, month: '2024-09', incomplete: true },
 			// I2 at 23:30Z on 31 October is 23:30 GMT: October, not November.
 			{
 				...zero,
 				month: '2024-10',
+				incomplete: true,
 				da_incidents: 1,
 				da_identification_rate: 0,
 				trained_handler_incidents: 1
@@ -266,11 +290,32 @@ describe('training', () => {
 		expect(r.months).toEqual([
 			// 30 Nov: S1, S2, S5 in post (S3 starts 31 Dec); trained S1, S2 (S5 on 31 Dec).
 			// Total trained (any role, in post or not): S1, S2, S4, X9.
-			{ month: '2023-11', in_scope: 3, trained: 2, coverage: 2 / 3, total_trained: 4 },
+			{
+				month: '2023-11',
+				incomplete: false,
+				in_scope: 3,
+				trained: 2,
+				coverage: 2 / 3,
+				total_trained: 4
+			},
 			// 31 Dec: S2 leaves that day (excluded), S3 starts that day (included): S1, S3, S5;
 			// trained S1 and S5 (course on 31 Dec). Total adds S5: 5.
-			{ month: '2023-12', in_scope: 3, trained: 2, coverage: 2 / 3, total_trained: 5 },
-			{ month: '2024-01', in_scope: 3, trained: 2, coverage: 2 / 3, total_trained: 5 }
+			{
+				month: '2023-12',
+				incomplete: false,
+				in_scope: 3,
+				trained: 2,
+				coverage: 2 / 3,
+				total_trained: 5
+			},
+			{
+				month: '2024-01',
+				incomplete: false,
+				in_scope: 3,
+				trained: 2,
+				coverage: 2 / 3,
+				total_trained: 5
+			}
 		]);
 		// At 31 Jan 2024: response S1 (trained), S3, S5 (trained); no control room staff in post.
 		expect(r.by_role).toEqual([
@@ -290,8 +335,22 @@ describe('training', () => {
 		});
 		// Nov: S2 (trained); Dec: S3 (untrained; S2 left on the day). Total trained in Gedling: S2.
 		expect(g.months).toEqual([
-			{ month: '2023-11', in_scope: 1, trained: 1, coverage: 1, total_trained: 1 },
-			{ month: '2023-12', in_scope: 1, trained: 0, coverage: 0, total_trained: 1 }
+			{
+				month: '2023-11',
+				incomplete: false,
+				in_scope: 1,
+				trained: 1,
+				coverage: 1,
+				total_trained: 1
+			},
+			{
+				month: '2023-12',
+				incomplete: false,
+				in_scope: 1,
+				trained: 0,
+				coverage: 0,
+				total_trained: 1
+			}
 		]);
 		const n = await training(db, {
 			...(await filters(db, 'from=2023-11&to=2023-11')),
@@ -300,6 +359,7 @@ describe('training', () => {
 		// S4 in post since 2022, course 2023-05-01.
 		expect(n.months[0]).toEqual({
 			month: '2023-11',
+			incomplete: false,
 			in_scope: 1,
 			trained: 1,
 			coverage: 1,

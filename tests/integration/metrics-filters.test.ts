@@ -204,7 +204,8 @@ describe('reference data and settings', () => {
 	it('splits the control chart at the rebase months in the settings', async () => {
 		const own = await tempDb();
 		try {
-			await seed(own, crimeRows);
+			// Taken 1 January 2025, so every month of 2024 is complete and judged.
+			await seed(own, crimeRows, { asOf: '2025-01-01' });
 			const f = await parseFilters(new URLSearchParams('from=2023-01&to=2024-12'), own);
 			// Default rebase months (2020-04, 2023-01) are outside or at the start: one segment of 24.
 			const one = await spc(own, f, 'charges');

@@ -132,9 +132,58 @@ describe('XmR segments', () => {
 		}));
 		const points = xmr(series, ['2023-01']);
 		expect(points.slice(0, 5)).toEqual(
-			series.slice(0, 5).map((p) => ({ ...p, centre: null, ucl: null, lcl: null, signals: [] }))
+			series
+				.slice(0, 5)
+				.map((p) => ({ ...p, centre: null, ucl: null, lcl: null, signals: [], incomplete: false }))
 		);
 		expect(points[5].centre).toBe(11);
 		expect(points.slice(5).every((p) => p.ucl !== null)).toBe(true);
+	});
+});
+
+describe('XmR limits compared beyond floating-point noise', () => {
+	// The case: an LCL computed as 3.0000000000000004 must not put a month of 3 outside it.
+	const l = { centre: 5, amr: 0.75, ucl: 7.000000000000001, lcl: 3.0000000000000004 };
+
+	it('never puts a value equal to a limit outside it', () => {
+		expect(signals([3, 7], l).map((s) => s.includes('outside'))).toEqual([false, false]);
+	});
+
+	it('still puts a value just beyond a limit outside it', () => {
+		expect(signals([2.99, 7.01], l).map((s) => s.includes('outside'))).toEqual([true, true]);
+	});
+});
+
+describe('XmR and incomplete months', () => {
+	// 12 complete months alternating 40, 44: centre 42, every mR 4 so AMR 4, UCL 42 + 2.66 × 4 =
+	// 52.64, LCL 42 − 10.64 = 31.36. Then June 2024, incomplete, with only 4 so far.
+	const complete = monthRange('2023-06', '2024-05').map((month, i) => ({
+		month,
+		value: i % 2 ? 44 : 40
+	}));
+	const june = { month: '2024-06', value: 4, incomplete: true };
+
+	it('draws an incomplete month against the limits but never signals it', () => {
+		const points = xmr([...complete, june], ['2020-04']);
+		const last = points[points.length - 1];
+		expect(last).toEqual({
+			month: '2024-06',
+			value: 4,
+			centre: 42,
+			ucl: points[0].ucl,
+			lcl: points[0].lcl,
+			signals: [],
+			incomplete: true
+		});
+		expect(points[0].ucl).toBeCloseTo(52.64, 10);
+		expect(points[0].lcl).toBeCloseTo(31.36, 10);
+		// Had June counted, 4 < 31.36 would be "outside".
+		expect(xmr([...complete, { ...june, incomplete: false }], [])[12].signals).toContain('outside');
+	});
+
+	it('keeps an incomplete month out of the baseline', () => {
+		// 11 complete months are too few for limits; the incomplete twelfth does not make up the number.
+		const points = xmr([...complete.slice(0, 11), { ...june, month: '2024-05' }], []);
+		expect(points.every((p) => p.centre === null && p.signals.length === 0)).toBe(true);
 	});
 });

@@ -19,6 +19,33 @@ export function monthLong(month: string): string {
 	return monthName(month);
 }
 
+/**
+ * A table row's month: 'June 2025 (incomplete month)', or with `provisional` (rate tables only, where
+ * the 90-day rule applies) 'April 2025 (provisional)'.
+ */
+export function monthRowLabel(
+	m: { month: string; incomplete?: boolean; provisional?: boolean },
+	provisional = false
+): string {
+	if (m.incomplete) return `${monthLong(m.month)} (incomplete month)`;
+	if (provisional && m.provisional) return `${monthLong(m.month)} (provisional)`;
+	return monthLong(m.month);
+}
+
+/** "April to May 2025 only" for a part financial year (metrics.md), or null for a full year. */
+export function partYearLabel(y: { complete: boolean; last_month: string }): string | null {
+	if (y.complete) return null;
+	return y.last_month.endsWith('-04')
+		? `April ${y.last_month.slice(0, 4)} only`
+		: `April to ${monthName(y.last_month)} only`;
+}
+
+/** The financial year as a row label: "2025/26 (April to May 2025 only)" for a part year. */
+export function fyRowLabel(y: { fy: string; complete: boolean; last_month: string }): string {
+	const part = partYearLabel(y);
+	return part ? `${y.fy} (${part})` : y.fy;
+}
+
 /** 'Mar 2024' */
 export function monthShort(month: string): string {
 	const d = monthToDate(month);
@@ -43,6 +70,16 @@ export function dateLong(iso: string | null | undefined): string {
 	const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
 	if (!m) return iso;
 	return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/**
+ * 'Complete to 31 May 2025 (extract taken 3 June)': the last day of the latest complete month and
+ * the day the extracts were taken (its year only when it differs).
+ */
+export function completeToWords(completeTo: string, asOf: string): string {
+	const taken = dateLong(asOf);
+	const short = asOf.slice(0, 4) === completeTo.slice(0, 4) ? taken.replace(/ \d{4}$/, '') : taken;
+	return `Complete to ${dateLong(completeTo)} (extract taken ${short})`;
 }
 
 const countFmt = format(',.0f');

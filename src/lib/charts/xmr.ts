@@ -104,3 +104,15 @@ export function markerPath(shape: string, size = 10): string {
 			return `M${r},0A${r},${r} 0 1,1 ${-r},0A${r},${r} 0 1,1 ${r},0Z`;
 	}
 }
+
+/**
+ * The explanation every XmR chart carries: the same four rules the metrics layer applies
+ * (metrics.md "Significant change"), so a note never calls a signalled month ordinary.
+ */
+export const XMR_RULES =
+	'Average and limits (XmR). A month is a significant change (special cause) when it is outside the limits; ' +
+	'when it is one of a run of 7 or more months all above, or all below, the average; when it is one of a run of ' +
+	'6 months each higher (or each lower) than the one before; or when it and another of 3 consecutive months are ' +
+	'both more than two-thirds of the way from the average to the same limit. A month that meets none of these is ' +
+	'ordinary variation. Limits come from the first 20 complete months after each dashed line, which restarts them; ' +
+	'incomplete months are drawn hollow and never judged.';

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../config';
 import { DatabaseInUseError, openDb, type Db } from '../db';
 import { HttpError } from '../http';
+import { isIsoDate } from '../extracts/as-of';
 import { isKindName, KIND_NAMES } from '../extracts/contract';
 import {
 	listUploads,
@@ -107,7 +108,7 @@ function printReport(report: ValidationReport | undefined) {
 
 function printLoaded(upload: UploadInfo) {
 	err(
-		`Loaded ${upload.kind} upload ${upload.id} (${upload.mode}): ${upload.rows} rows, ${upload.inserted} new, ${upload.replaced} replaced.`
+		`Loaded ${upload.kind} upload ${upload.id} (${upload.mode}): ${upload.rows} rows, ${upload.inserted} new, ${upload.replaced} replaced; taken ${upload.as_of}.`
 	);
 	for (const w of upload.warnings) err(`Warning: ${w}`);
 }
@@ -126,11 +127,12 @@ export const load: Command = async (args) => {
 	const { values, positionals } = parse(args, {
 		kind: { type: 'string' },
 		mode: { type: 'string' },
+		'as-of': { type: 'string' },
 		as: { type: 'string' }
 	});
 	if (positionals.length !== 1)
 		throw new Usage(
-			'load needs exactly one file: load <file.csv> [--kind K] [--mode merge|replace] [--as USER]'
+			'load needs exactly one file: load <file.csv> [--kind K] [--mode merge|replace] [--as-of YYYY-MM-DD] [--as USER]'
 		);
 	const file = positionals[0];
 	if (values.kind && !isKindName(values.kind)) {
@@ -138,6 +140,12 @@ export const load: Command = async (args) => {
 	}
 	if (values.mode && values.mode !== 'merge' && values.mode !== 'replace') {
 		throw new Usage(`--mode must be merge or replace, not "${values.mode}".`);
+	}
+	const asOf = values['as-of'];
+	if (asOf !== undefined && !isIsoDate(asOf)) {
+		throw new Usage(
+			`--as-of must be a date written YYYY-MM-DD (the day the extract was taken), not "${asOf}".`
+		);
 	}
 	if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
 		err(`There is no file ${file}.`);
@@ -150,6 +158,7 @@ export const load: Command = async (args) => {
 		if (values.as) err("Note: --as is ignored with --url; the upload is made as the token's user.");
 		const query = new URLSearchParams({ mode, filename: path.basename(file) });
 		if (kind) query.set('kind', kind);
+		if (asOf) query.set('as_of', asOf);
 		const res = await call(r, 'POST', `/api/v1/extracts?${query}`, {
 			body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
 			headers: { 'content-type': 'text/csv' },
@@ -170,7 +179,13 @@ export const load: Command = async (args) => {
 		const outcome = await loadExtract(
 			db,
 			{ path: file },
-			{ kind, mode, user: values.as || `${os.userInfo().username} (cli)`, config: readConfig() }
+			{
+				kind,
+				mode,
+				asOf,
+				user: values.as || `${os.userInfo().username} (cli)`,
+				config: readConfig()
+			}
 		);
 		if (outcome.ok) {
 			printLoaded(outcome.upload);

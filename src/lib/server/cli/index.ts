@@ -18,7 +18,7 @@ export function usage(): string {
 		'Usage: npm run cli -- <command> [options]',
 		'',
 		'Commands:',
-		'  load <file.csv> [--kind K] [--mode merge|replace] [--as USER] [--url URL --token TOKEN]',
+		'  load <file.csv> [--kind K] [--mode merge|replace] [--as-of YYYY-MM-DD] [--as USER] [--url URL --token TOKEN]',
 		'  sample [--out DIR] [--scale N] [--seed S]',
 		'  uploads                          list uploads, newest first',
 		'  rollback <upload-id>             make an upload inactive',

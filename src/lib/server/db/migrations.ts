@@ -1,5 +1,7 @@
 // Versioned schema migrations, applied in order at start inside one transaction each.
 import type { Queryable } from './index';
+import { KIND_NAMES } from '../extracts/contract';
+import { latestDateSql } from '../extracts/as-of';
 import { referenceMigration } from '../metrics/reference-data';
 
 export interface Migration {
@@ -118,7 +120,24 @@ CREATE TABLE settings (
 );
 `
 	},
-	referenceMigration
+	referenceMigration,
+	{
+		version: 3,
+		name: 'uploads as-at date',
+		// Uploads made before this version get the default an upload now gets (api.md): the day after
+		// the latest date in the upload's rows, never after the upload day.
+		sql: `
+ALTER TABLE uploads ADD COLUMN as_of DATE;
+UPDATE uploads SET as_of = timezone('Europe/London', uploaded_at)::DATE;
+${KIND_NAMES.map((kind) => {
+	const latest = latestDateSql(kind, 'h');
+	if (!latest) return '';
+	return `UPDATE uploads SET as_of = least(as_of, coalesce(
+	(SELECT ${latest} + 1 FROM h_${kind} h WHERE h.upload_seq = uploads.seq), as_of))
+ WHERE kind = '${kind}';`;
+}).join('\n')}
+`
+	}
 ];
 
 /** Bring the schema up to date; each migration commits on its own. */

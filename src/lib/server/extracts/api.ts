@@ -7,6 +7,7 @@ import { audit } from '../audit';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { HttpError } from '../http';
+import { isIsoDate } from './as-of';
 import { isKindName, KIND_NAMES, type KindName } from './contract';
 import {
 	archivedFilePath,
@@ -68,7 +69,22 @@ function parseMode(value: string | null | undefined): UploadMode {
 	return value;
 }
 
-/** POST /api/v1/extracts?kind=&mode= with a text/csv body or a multipart `file` field. */
+/** The optional `as_of` (YYYY-MM-DD): the day the extract was taken; loadExtract checks it. */
+function parseAsOf(raw: string | null | undefined): string | undefined {
+	const value = raw?.trim();
+	if (!value) return undefined;
+	if (!isIsoDate(value)) {
+		throw new HttpError(
+			400,
+			'bad_parameter',
+			`as_of must be a date written YYYY-MM-DD (for example 2025-06-03), not "${value.slice(0, 40)}".`,
+			[{ parameter: 'as_of', message: 'not a date written YYYY-MM-DD' }]
+		);
+	}
+	return value;
+}
+
+/** POST /api/v1/extracts?kind=&mode=&as_of= with a text/csv body or a multipart `file` field. */
 export async function postExtract(
 	db: Db,
 	config: Config,
@@ -78,6 +94,7 @@ export async function postExtract(
 ): Promise<Response> {
 	let kind = parseKind(url.searchParams.get('kind'));
 	let mode = parseMode(url.searchParams.get('mode'));
+	let asOf = parseAsOf(url.searchParams.get('as_of'));
 	let received;
 	try {
 		received = await receiveUpload(request, config);
@@ -98,13 +115,14 @@ export async function postExtract(
 	try {
 		kind ??= parseKind(received.fields.kind);
 		if (received.fields.mode) mode = parseMode(received.fields.mode);
+		if (received.fields.as_of) asOf = parseAsOf(received.fields.as_of);
 		const outcome = await loadExtract(
 			db,
 			{
 				path: received.path,
 				fileName: received.fileName ?? url.searchParams.get('filename') ?? undefined
 			},
-			{ kind, mode, user: caller.user, address: caller.address, config }
+			{ kind, mode, asOf, user: caller.user, address: caller.address, config }
 		);
 		if (outcome.ok) return json({ upload: outcome.upload }, 201);
 		const body = { error: outcome.error, ...(outcome.report ? { report: outcome.report } : {}) };

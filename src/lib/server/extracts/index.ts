@@ -25,6 +25,7 @@ import {
 	type Problem,
 	type ValidationReport
 } from './report';
+import { asOfProblem, defaultAsOf, latestDateSql } from './as-of';
 import { ScanError, scanFile, transcode1252, type ScanResult } from './scan';
 import { CsvReadError, dropStaging, stage, validate, type Staging } from './validate';
 
@@ -48,6 +49,8 @@ export interface UploadInfo {
 	bytes: number;
 	uploaded_at: string;
 	uploaded_by: string;
+	/** The day the extract was taken from the source system (api.md "Uploads"), YYYY-MM-DD. */
+	as_of: string;
 	/** When and by whom it was last rolled back or restored. */
 	changed_at: string | null;
 	changed_by: string | null;
@@ -74,6 +77,11 @@ export interface LoadOptions {
 	config: Config;
 	/** The upload day, YYYY-MM-DD (Europe/London); dates after it are refused. Tests inject it. */
 	today?: string;
+	/**
+	 * The day the extract was taken, YYYY-MM-DD; default the day after the latest date in the file,
+	 * never after the upload day.
+	 */
+	asOf?: string;
 }
 
 /** Today's date in Europe/London as YYYY-MM-DD. */
@@ -274,6 +282,7 @@ interface UploadRow {
 	replaced: number;
 	uploaded_by: string;
 	uploaded_at: string;
+	as_of: string;
 	report: string;
 	changed_at: string | null;
 	changed_by: string | null;
@@ -294,6 +303,7 @@ function toSummary(row: Omit<UploadRow, 'report'>, warnings: string[]): UploadSu
 		bytes: row.bytes,
 		uploaded_at: row.uploaded_at,
 		uploaded_by: row.uploaded_by,
+		as_of: row.as_of,
 		changed_at: row.changed_at,
 		changed_by: row.changed_by
 	};
@@ -305,7 +315,7 @@ function toInfo(row: UploadRow): UploadInfo {
 }
 
 const SUMMARY_COLUMNS = `id, seq, kind, mode, active, sha256, file_name, bytes, rows, inserted, replaced,
-	uploaded_by, uploaded_at, changed_at, changed_by`;
+	uploaded_by, uploaded_at, as_of, changed_at, changed_by`;
 const UPLOAD_COLUMNS = `${SUMMARY_COLUMNS}, report::VARCHAR AS report`;
 
 async function activeSameFile(conn: Queryable, kind: KindName, sha256: string) {
@@ -458,7 +468,14 @@ export async function loadExtract(
 				if (err instanceof CsvReadError) return { csvError: err };
 				throw err;
 			}
-			return { validation: await validate(conn, staging, kind, today) };
+			const validation = await validate(conn, staging, kind, today);
+			// The latest date in the file, for its as-at date (staging tables live on this connection).
+			const latest = latestDateSql(kind, 't', staging.columns);
+			const latestInFile = latest
+				? ((await conn.one<{ d: string | null }>(`SELECT ${latest} AS d FROM ${staging.typ} t`))
+						?.d ?? null)
+				: null;
+			return { validation, latestInFile };
 		});
 		if (checked.csvError) {
 			const text = checked.csvError.message;
@@ -511,9 +528,23 @@ export async function loadExtract(
 			);
 		}
 
-		await archiving;
 		const st = staging!;
 		const cols = KINDS[kind].columns.map((c) => c.name).filter((c) => st.columns.includes(c));
+		const latestInFile = checked.latestInFile ?? null;
+		const asOf = opts.asOf ?? defaultAsOf(latestInFile, today);
+		const asOfWrong = asOfProblem(asOf, latestInFile, today);
+		if (asOfWrong) {
+			return refuse(
+				refusal(
+					400,
+					'bad_parameter',
+					`Bad as_of for ${fileName}: ${asOfWrong}. Nothing was loaded.`,
+					[{ parameter: 'as_of', value: asOf, message: asOfWrong }]
+				),
+				base
+			);
+		}
+		await archiving;
 		const keyJoin = KINDS[kind].key.map((c) => `c.${c} = t.${c}`).join(' AND ');
 		const committed = await db.write(async (tx) => {
 			const again = await activeSameFile(tx, kind, scan.sha256);
@@ -544,9 +575,9 @@ export async function loadExtract(
 			const archive = archivedFilePath(opts.config, { id, sha256: scan.sha256 });
 			await tx.run(
 				`INSERT INTO uploads (id, seq, kind, mode, active, sha256, file_name, archive_path, bytes, rows,
-					inserted, replaced, uploaded_by, uploaded_at, report)
+					inserted, replaced, uploaded_by, uploaded_at, as_of, report)
 				 VALUES ($id, $seq, $kind, $mode, true, $sha, $file, $archive, $bytes, $rows, $inserted,
-					$replaced, $user, $at::TIMESTAMPTZ, $report::JSON)`,
+					$replaced, $user, $at::TIMESTAMPTZ, $as_of::DATE, $report::JSON)`,
 				{
 					id,
 					seq,
@@ -561,6 +592,7 @@ export async function loadExtract(
 					replaced,
 					user: opts.user,
 					at: uploadedAt,
+					as_of: asOf,
 					report: JSON.stringify(finalReport)
 				}
 			);
@@ -584,7 +616,8 @@ export async function loadExtract(
 					inserted: scan.records - replaced,
 					replaced,
 					sha256: scan.sha256,
-					file_name: fileName
+					file_name: fileName,
+					as_of: asOf
 				}
 			});
 			await dropStaging(tx, st);

@@ -29,7 +29,7 @@ export function parseSpcMetric(raw: string | null): SpcMetric {
 export async function spc(db: Queryable, f: Filters, metric: SpcMetric): Promise<SpcResult> {
 	const [{ months }, settings] = await Promise.all([monthly(db, f), getSettings(db)]);
 	const points = xmr(
-		months.map((m) => ({ month: m.month, value: m[metric] })),
+		months.map((m) => ({ month: m.month, value: m[metric], incomplete: m.incomplete })),
 		settings.rebase_months
 	);
 	return { filters: f, metric, points, summary: describeSeries(SPC_LABELS[metric], points) };

@@ -1,9 +1,10 @@
 // Crime, arrest and charge figures (metrics.md): the monthly series, totals, outcome groups, time to charge.
 import type { Queryable } from '../db';
+import { londonToday } from '../extracts/index';
 import { CRIME_SCOPE, scopeParams } from './filters';
 import type { CrimeFigures, Filters, MonthlyResult, MonthlyRow, OutcomesResult } from './types';
 
-/** Months recorded less than this many days before the latest data are provisional. */
+/** Months whose last day is less than this many days before the as-at date are provisional. */
 export const PROVISIONAL_DAYS = 90;
 
 /** A rate, or null when the denominator is 0 (metrics.md: never 0). */
@@ -54,16 +55,13 @@ charged AS (
 		date_diff('day', recorded_date, outcome_date) AS days
 	FROM scope WHERE outcome_num = 1 AND ${IN_PERIOD('outcome_date')}
 ),
+-- An outcome dated before its crime was recorded is a data error (warned at upload): still a
+-- charge, but left out of the time to charge.
 chg AS (
-	SELECT month, count(*)::INTEGER AS charges, median(days)::DOUBLE AS median_days
+	SELECT month, count(*)::INTEGER AS charges,
+		(median(days) FILTER (WHERE days >= 0))::DOUBLE AS median_days,
+		count(*) FILTER (WHERE days < 0)::INTEGER AS charged_before_recorded
 	FROM charged GROUP BY 1
-),
-latest AS (
-	SELECT max(d) AS latest FROM (
-		SELECT max(recorded_date) AS d FROM crimes
-		UNION ALL SELECT max(arrest_date) FROM arrests
-		UNION ALL SELECT max(outcome_date) FROM outcomes
-	)
 )
 SELECT m.month,
 	coalesce(rec.recorded, 0) AS recorded,
@@ -73,10 +71,10 @@ SELECT m.month,
 	coalesce(rec.charged_recorded, 0) AS charged_recorded,
 	coalesce(rec.outcome_assigned, 0) AS outcome_assigned,
 	chg.median_days AS median_days_to_charge,
-	coalesce(date_diff('day', m.month_end, latest.latest) < ${PROVISIONAL_DAYS}, false) AS provisional,
-	(SELECT median(days)::DOUBLE FROM charged) AS total_median_days
+	coalesce(chg.charged_before_recorded, 0) AS charged_before_recorded,
+	date_diff('day', m.month_end, $as_of::DATE) < ${PROVISIONAL_DAYS} AS provisional,
+	(SELECT (median(days) FILTER (WHERE days >= 0))::DOUBLE FROM charged) AS total_median_days
 FROM months m
-	CROSS JOIN latest
 	LEFT JOIN rec ON rec.month = m.month
 	LEFT JOIN arr ON arr.month = m.month
 	LEFT JOIN chg ON chg.month = m.month
@@ -87,7 +85,12 @@ type Counts = Pick<
 	'recorded' | 'arrests' | 'arrested_crimes' | 'charges' | 'charged_recorded' | 'outcome_assigned'
 >;
 
-function figures(c: Counts, median: number | null): CrimeFigures {
+/** The date provisional months are counted back from: the as-at date, or today without police data. */
+function asOfParam(f: Filters): string {
+	return f.as_of ?? londonToday();
+}
+
+function figures(c: Counts, median: number | null, before: number): CrimeFigures {
 	return {
 		recorded: c.recorded,
 		arrests: c.arrests,
@@ -99,7 +102,8 @@ function figures(c: Counts, median: number | null): CrimeFigures {
 		outcome_assigned: c.outcome_assigned,
 		charge_rate_assigned: ratio(c.charged_recorded, c.outcome_assigned),
 		open: c.recorded - c.outcome_assigned,
-		median_days_to_charge: median
+		median_days_to_charge: median,
+		charged_before_recorded: before
 	};
 }
 
@@ -109,14 +113,16 @@ export async function monthly(db: Queryable, f: Filters): Promise<MonthlyResult>
 		Counts & {
 			month: string;
 			median_days_to_charge: number | null;
+			charged_before_recorded: number;
 			provisional: boolean;
 			total_median_days: number | null;
 		}
-	>(MONTHLY_SQL, scopeParams(f));
+	>(MONTHLY_SQL, { ...scopeParams(f), as_of: asOfParam(f) });
 	const months: MonthlyRow[] = rows.map((r) => ({
 		month: r.month,
-		...figures(r, r.median_days_to_charge),
-		provisional: r.provisional
+		...figures(r, r.median_days_to_charge, r.charged_before_recorded),
+		provisional: r.provisional,
+		incomplete: r.month > f.complete_to
 	}));
 	const sum = (k: keyof Counts) => rows.reduce((n, r) => n + r[k], 0);
 	const totals = figures(
@@ -128,7 +134,8 @@ export async function monthly(db: Queryable, f: Filters): Promise<MonthlyResult>
 			charged_recorded: sum('charged_recorded'),
 			outcome_assigned: sum('outcome_assigned')
 		},
-		rows[0]?.total_median_days ?? null
+		rows[0]?.total_median_days ?? null,
+		rows.reduce((n, r) => n + r.charged_before_recorded, 0)
 	);
 	return { filters: f, months, totals };
 }
@@ -174,6 +181,10 @@ export async function outcomes(db: Queryable, f: Filters): Promise<OutcomesResul
 	return {
 		filters: f,
 		groups,
-		months: [...byMonth].map(([month, g]) => ({ month, groups: g }))
+		months: [...byMonth].map(([month, g]) => ({
+			month,
+			incomplete: month > f.complete_to,
+			groups: g
+		}))
 	};
 }

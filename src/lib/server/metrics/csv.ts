@@ -28,30 +28,38 @@ const CRIME_KEYS = [
 	'outcome_assigned',
 	'charge_rate_assigned',
 	'open',
-	'median_days_to_charge'
+	'median_days_to_charge',
+	'charged_before_recorded'
 ] as const;
 
 /** Months then a `total` row. */
 export function monthlyCsv(r: MonthlyResult): string {
 	return toCsv(
-		['month', ...CRIME_KEYS, 'provisional'],
+		['month', ...CRIME_KEYS, 'provisional', 'incomplete'],
 		[
-			...r.months.map((m) => [m.month, ...CRIME_KEYS.map((k) => m[k]), m.provisional]),
-			['total', ...CRIME_KEYS.map((k) => r.totals[k]), null]
+			...r.months.map((m) => [
+				m.month,
+				...CRIME_KEYS.map((k) => m[k]),
+				m.provisional,
+				m.incomplete
+			]),
+			['total', ...CRIME_KEYS.map((k) => r.totals[k]), null, null]
 		]
 	);
 }
 
 export function outcomesCsv(r: OutcomesResult): string {
 	return toCsv(
-		['month', ...r.groups],
-		r.months.map((m) => [m.month, ...r.groups.map((g) => m.groups[g] ?? 0)])
+		['month', ...r.groups, 'incomplete'],
+		r.months.map((m) => [m.month, ...r.groups.map((g) => m.groups[g] ?? 0), m.incomplete])
 	);
 }
 
 export function reportingCsv(r: ReportingResult): string {
 	const keys = [
 		'fy',
+		'complete',
+		'last_month',
 		'recorded',
 		'population_16plus',
 		'prevalence_pct',
@@ -80,10 +88,10 @@ const ID_KEYS = [
 
 export function identificationCsv(r: IdentificationResult): string {
 	return toCsv(
-		['month', ...ID_KEYS],
+		['month', ...ID_KEYS, 'incomplete'],
 		[
-			...r.months.map((m) => [m.month, ...ID_KEYS.map((k) => m[k])]),
-			['total', ...ID_KEYS.map((k) => r.totals[k])]
+			...r.months.map((m) => [m.month, ...ID_KEYS.map((k) => m[k]), m.incomplete]),
+			['total', ...ID_KEYS.map((k) => r.totals[k]), null]
 		]
 	);
 }
@@ -110,7 +118,15 @@ export function trainingCsv(r: TrainingResult): string {
 
 export function spcCsv(r: SpcResult): string {
 	return toCsv(
-		['month', r.metric, 'centre', 'ucl', 'lcl', 'signals'],
-		r.points.map((p) => [p.month, p.value, p.centre, p.ucl, p.lcl, p.signals.join(';')])
+		['month', r.metric, 'centre', 'ucl', 'lcl', 'signals', 'incomplete'],
+		r.points.map((p) => [
+			p.month,
+			p.value,
+			p.centre,
+			p.ucl,
+			p.lcl,
+			p.signals.join(';'),
+			p.incomplete
+		])
 	);
 }

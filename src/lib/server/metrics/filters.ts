@@ -2,10 +2,11 @@
 import type { Queryable } from '../db';
 import { HttpError, type ErrorDetail } from '../http';
 import { getOffenceGroups } from '../settings';
+import { datasetAsAt } from './as-at';
 import { addMonths, MONTH_RE } from './months';
 import type { DomesticAbuse, Filters } from './types';
 
-/** The default period: this many months ending at the latest month with data. */
+/** The default period: this many months ending at the latest complete month. */
 export const DEFAULT_MONTHS = 24;
 /** Months outside these years are refused (extracts refuse dates before 2000 too). */
 const FIRST_YEAR = 2000;
@@ -30,26 +31,6 @@ export async function offenceGroups(
 	return { groups: await getOffenceGroups(db) };
 }
 
-/**
- * The latest month with police data (crimes, arrests, outcomes, incidents; incidents in
- * Europe/London), or null when there is none.
- */
-export async function latestMonthWithData(db: Queryable): Promise<string | null> {
-	const row = await db.one<{ month: string | null }>(
-		`SELECT max(month) AS month FROM (
-			SELECT strftime(max(recorded_date), '%Y-%m') AS month FROM crimes
-			UNION ALL SELECT strftime(max(arrest_date), '%Y-%m') FROM arrests
-			UNION ALL SELECT strftime(max(outcome_date), '%Y-%m') FROM outcomes
-			UNION ALL SELECT strftime(max(timezone('Europe/London', opened_at)), '%Y-%m') FROM incidents
-		 )`
-	);
-	return row?.month ?? null;
-}
-
-function currentMonth(): string {
-	return new Date().toISOString().slice(0, 7);
-}
-
 function badMonth(name: string, value: string): ErrorDetail | null {
 	const m = MONTH_RE.exec(value);
 	if (!m) {
@@ -72,11 +53,12 @@ function badMonth(name: string, value: string): ErrorDetail | null {
 
 /**
  * Read `from`, `to`, `area`, `offences`, `domestic_abuse` (api.md "Common query parameters").
- * Defaults: the latest 24 months with data, all areas, `stalking`, all. Every problem is listed in
- * the error's details; the message names the first bad parameter.
+ * Defaults: the 24 months to the latest complete month (metrics.md), all areas, `stalking`, all.
+ * Every problem is listed in the error's details; the message names the first bad parameter.
  */
 export async function parseFilters(params: URLSearchParams, db: Queryable): Promise<Filters> {
 	const problems: ErrorDetail[] = [];
+	const { as_of, complete_to } = await datasetAsAt(db);
 	const get = (name: string) => {
 		const v = params.get(name);
 		return v === null || v.trim() === '' ? null : v.trim();
@@ -104,7 +86,7 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 			to = toRaw;
 			from = addMonths(to, -(DEFAULT_MONTHS - 1));
 		} else {
-			const latest = (await latestMonthWithData(db)) ?? currentMonth();
+			const latest = complete_to;
 			if (fromRaw) {
 				from = fromRaw;
 				to = latest >= fromRaw ? latest : addMonths(fromRaw, DEFAULT_MONTHS - 1);
@@ -183,7 +165,7 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 			problems
 		);
 	}
-	return { from, to, area, offences, codes, domestic_abuse };
+	return { from, to, area, offences, codes, domestic_abuse, as_of, complete_to };
 }
 
 /** SQL parameters every family binds for the crime scope. */

@@ -107,7 +107,11 @@ export async function identification(db: Queryable, f: Filters): Promise<Identif
 	) as unknown as Counts;
 	return {
 		filters: f,
-		months: rows.map((r) => ({ month: r.month, ...figures(r) })),
+		months: rows.map((r) => ({
+			month: r.month,
+			incomplete: r.month > f.complete_to,
+			...figures(r)
+		})),
 		totals: figures(totals)
 	};
 }

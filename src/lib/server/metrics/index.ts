@@ -8,7 +8,8 @@ export { spc, parseSpcMetric, SPC_LABELS } from './control';
 export { xmr, limits, signals, segments, MIN_POINTS, BASELINE_MAX } from './spc';
 export { describeSeries, describePoint } from './summary';
 export { dataFreshness, type DataFreshness, type KindFreshness } from './freshness';
-export { parseFilters, areas, offenceGroups, latestMonthWithData, DEFAULT_MONTHS } from './filters';
+export { parseFilters, areas, offenceGroups, DEFAULT_MONTHS } from './filters';
+export { datasetAsAt, type AsAt } from './as-at';
 export {
 	toCsv,
 	csvCell,
@@ -21,3 +22,4 @@ export {
 } from './csv';
 export { metricsResponse, jsonResponse, wantsCsv } from './endpoint';
 export { monthName, monthRange, addMonths, monthEnd, fyLabel } from './months';
+export { reportingWords, handlerWords, type Words } from './words';

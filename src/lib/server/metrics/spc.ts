@@ -38,6 +38,14 @@ export function limits(values: number[]): Limits | null {
 	return { centre, amr, ucl: centre + E2 * amr, lcl: Math.max(0, centre - E2 * amr) };
 }
 
+/**
+ * Strictly above / below a limit, beyond floating-point noise: limits are sums of fractions, so an
+ * LCL computed as 3.0000000000000004 must not put a month of 3 outside it.
+ */
+const tolerance = (limit: number) => 1e-9 * Math.max(1, Math.abs(limit));
+export const isAbove = (value: number, limit: number) => value - limit > tolerance(limit);
+export const isBelow = (value: number, limit: number) => limit - value > tolerance(limit);
+
 /** Mark every index in a maximal run (consecutive i where `continues(i)` links i to i−1) of `min`+ points. */
 function markRuns(n: number, min: number, continues: (i: number) => boolean, mark: Set<number>) {
 	let start = 0;
@@ -53,12 +61,12 @@ export function signals(values: number[], l: Limits): Signal[][] {
 	const n = values.length;
 	const outside = new Set<number>();
 	values.forEach((v, i) => {
-		if (v > l.ucl || (l.lcl > 0 && v < l.lcl)) outside.add(i);
+		if (isAbove(v, l.ucl) || (isAbove(l.lcl, 0) && isBelow(v, l.lcl))) outside.add(i);
 	});
 
 	// shift: runs strictly on one side; a point on the centre ends a run (and is in none).
 	const shift = new Set<number>();
-	const side = values.map((v) => (v > l.centre ? 1 : v < l.centre ? -1 : 0));
+	const side = values.map((v) => (isAbove(v, l.centre) ? 1 : isBelow(v, l.centre) ? -1 : 0));
 	let start = 0;
 	for (let i = 1; i <= n; i++) {
 		if (i < n && side[i] !== 0 && side[i] === side[start]) continue;
@@ -73,8 +81,8 @@ export function signals(values: number[], l: Limits): Signal[][] {
 
 	// two_of_three: beyond the band on one side, with another such point in a window of 3 around it.
 	const band = (2 / 3) * E2 * l.amr;
-	const high = values.map((v) => v > l.centre + band);
-	const low = values.map((v) => v < l.centre - band);
+	const high = values.map((v) => isAbove(v, l.centre + band));
+	const low = values.map((v) => isBelow(v, l.centre - band));
 	const twoOfThree = new Set<number>();
 	for (const beyond of [high, low]) {
 		for (let w = 0; w + 3 <= n; w++) {
@@ -93,32 +101,29 @@ export function signals(values: number[], l: Limits): Signal[][] {
 	});
 }
 
-/** The XmR chart of a monthly series: limits per segment (split at rebase months) and signals. */
+/**
+ * The XmR chart of a monthly series: limits per segment (split at rebase months) and signals.
+ * Incomplete months (metrics.md) are drawn against their segment's limits but are never in a
+ * baseline and never judged: limits and signals come from the complete months alone.
+ */
 export function xmr(
-	series: { month: string; value: number }[],
+	series: { month: string; value: number; incomplete?: boolean }[],
 	rebaseMonths: string[]
 ): SpcPoint[] {
 	return segments(series, rebaseMonths).flatMap((seg): SpcPoint[] => {
-		const values = seg.map((p) => p.value);
+		const complete = seg.filter((p) => !p.incomplete);
+		const values = complete.map((p) => p.value);
 		const l = limits(values);
-		if (!l) {
-			return seg.map((p) => ({
-				month: p.month,
-				value: p.value,
-				centre: null,
-				ucl: null,
-				lcl: null,
-				signals: []
-			}));
-		}
-		const sig = signals(values, l);
-		return seg.map((p, i) => ({
+		const sig = l ? signals(values, l) : [];
+		const signalOf = new Map(complete.map((p, i) => [p, sig[i] ?? []]));
+		return seg.map((p) => ({
 			month: p.month,
 			value: p.value,
-			centre: l.centre,
-			ucl: l.ucl,
-			lcl: l.lcl,
-			signals: sig[i]
+			centre: l?.centre ?? null,
+			ucl: l?.ucl ?? null,
+			lcl: l?.lcl ?? null,
+			signals: signalOf.get(p) ?? [],
+			incomplete: p.incomplete ?? false
 		}));
 	});
 }

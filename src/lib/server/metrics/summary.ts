@@ -34,11 +34,18 @@ function judge(p: SpcPoint, previous: SpcPoint | undefined): string | null {
  * "Charges in the 12 months to March 2025: 198, up 41% on the 12 months before; March 2025 is
  * above the usual range (a significant change)." `label` starts the sentence ("Charges").
  * The percentage is stated as a plain difference; only the XmR judgement of the latest month may
- * say "significant", and only when that month has a signal.
+ * say "significant", and only when that month has a signal. Incomplete months (metrics.md) are in
+ * neither the totals nor the judgement; the sentence says they were left out.
  */
-export function describeSeries(label: string, points: SpcPoint[]): string {
+export function describeSeries(label: string, all: SpcPoint[]): string {
+	const points = all.filter((p) => !p.incomplete);
+	const left = all.filter((p) => p.incomplete);
+	const leftOut =
+		left.length === 0
+			? ''
+			: ` ${left.length === 1 ? `${monthName(left[0].month)} is an incomplete month` : `${monthName(left[0].month)} to ${monthName(left[left.length - 1].month)} are incomplete months`} and ${left.length === 1 ? 'is' : 'are'} left out of these figures.`;
 	const n = points.length;
-	if (n === 0) return `${label}: no months in this period.`;
+	if (n === 0) return `${label}: no complete months in this period.${leftOut}`;
 	const last = points[n - 1];
 	const span = Math.min(12, n);
 	const current = points.slice(n - span).reduce((s, p) => s + p.value, 0);
@@ -67,12 +74,14 @@ export function describeSeries(label: string, points: SpcPoint[]): string {
 	} else {
 		text += `; ${monthName(last.month)} is within the usual range (no significant change)`;
 	}
-	return `${text}.`;
+	return `${text}.${leftOut}`;
 }
 
 /** "Charges in March 2024 were above the usual range (special cause)." for one point. */
 export function describePoint(label: string, point: SpcPoint, previous?: SpcPoint): string {
 	const when = monthName(point.month);
+	if (point.incomplete)
+		return `${label} in ${when} (${count(point.value)}, incomplete month): not judged until the month is complete.`;
 	if (point.centre === null)
 		return `${label} in ${when}: ${count(point.value)}; not enough data yet to judge.`;
 	if (point.signals.includes('outside')) {

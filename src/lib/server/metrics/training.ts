@@ -135,6 +135,7 @@ export async function training(
 		target: { date: settings.target_date, coverage: settings.target_coverage },
 		months: rows.map((r) => ({
 			month: r.month,
+			incomplete: r.month > f.complete_to,
 			in_scope: r.in_scope,
 			trained: r.trained,
 			coverage: ratio(r.trained, r.in_scope),

@@ -15,6 +15,10 @@ export interface Filters {
 	/** The offence codes in scope, upper-case. */
 	codes: string[];
 	domestic_abuse: DomesticAbuse;
+	/** The dataset's as-at date, `YYYY-MM-DD` (as-at.ts), or null when no police data is loaded. */
+	as_of: string | null;
+	/** The latest complete month; months after it are `incomplete` and never judged. */
+	complete_to: string;
 }
 
 /** Crime, arrest and charge figures for one month (metrics.md "Crime, arrest and charge"). */
@@ -30,12 +34,16 @@ export interface CrimeFigures {
 	charge_rate_assigned: number | null;
 	open: number;
 	median_days_to_charge: number | null;
+	/** Charges whose outcome is dated before the crime was recorded: left out of the median. */
+	charged_before_recorded: number;
 }
 
 export interface MonthlyRow extends CrimeFigures {
 	month: string;
-	/** Recorded less than 90 days before the latest data: charge rates will still rise. */
+	/** Recorded less than 90 days before the as-at date: its charge rate will still rise. */
 	provisional: boolean;
+	/** After the latest complete month (metrics.md): shown only when asked for, never judged. */
+	incomplete: boolean;
 }
 
 export interface MonthlyResult {
@@ -48,12 +56,16 @@ export interface OutcomesResult {
 	filters: Filters;
 	/** Group names in display order (reference groups, then `none`). */
 	groups: string[];
-	months: { month: string; groups: Record<string, number> }[];
+	months: { month: string; incomplete: boolean; groups: Record<string, number> }[];
 }
 
 export interface ReportingYear {
 	/** `2023/24`. */
 	fy: string;
+	/** False for a part year: its March is not complete (or is outside the period). */
+	complete: boolean;
+	/** The last month counted, `YYYY-MM` (March for a full year). */
+	last_month: string;
 	recorded: number;
 	population_16plus: number | null;
 	prevalence_pct: number | null;
@@ -85,7 +97,7 @@ export interface IdentificationFigures {
 
 export interface IdentificationResult {
 	filters: Filters;
-	months: (IdentificationFigures & { month: string })[];
+	months: (IdentificationFigures & { month: string; incomplete: boolean })[];
 	totals: IdentificationFigures;
 }
 
@@ -98,7 +110,7 @@ export interface CoverageFigures {
 export interface TrainingResult {
 	filters: Filters & { role: string[] };
 	target: { date: string; coverage: number };
-	months: (CoverageFigures & { month: string; total_trained: number })[];
+	months: (CoverageFigures & { month: string; incomplete: boolean; total_trained: number })[];
 	/** At the last month end of the period. */
 	by_role: (CoverageFigures & { role: string })[];
 	/** At the last month end of the period; staff with no area are under `unknown`. */
@@ -115,6 +127,8 @@ export interface SpcPoint {
 	ucl: number | null;
 	lcl: number | null;
 	signals: Signal[];
+	/** An incomplete month: never in the baseline, never a signal. */
+	incomplete: boolean;
 }
 
 export const SPC_METRICS = ['recorded', 'arrests', 'charges'] as const;

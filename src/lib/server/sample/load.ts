@@ -6,9 +6,13 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { datasetCounts, loadExtract } from '../extracts/index';
+import { isoDate } from './calendar';
 import { generateSample } from './index';
+import { LAST_DAY } from './model';
 
 export const SAMPLE_USER = 'sample-data';
+/** The sample's extracts are taken the day after its last day, so March 2025 is complete. */
+export const SAMPLE_AS_OF = isoDate(LAST_DAY + 1);
 
 /** 41231 -> "41,231", without the process locale (logs should read the same on every machine). */
 export function thousands(n: number): string {
@@ -47,7 +51,7 @@ export async function loadSampleIfEmpty(
 			const outcome = await loadExtract(
 				db,
 				{ path: file.path, fileName: `sample-${file.fileName}` },
-				{ kind: file.kind, mode: 'replace', user: SAMPLE_USER, config }
+				{ kind: file.kind, mode: 'replace', asOf: SAMPLE_AS_OF, user: SAMPLE_USER, config }
 			);
 			if (!outcome.ok) {
 				const details = outcome.error.details

@@ -14,9 +14,6 @@ import { getSettings } from '$lib/server/settings';
 import { rebaseLabel } from '$lib/components/scope';
 import type { LayoutServerLoad } from './$types';
 
-/** The police-data kinds whose latest month is "data to" (as latestMonthWithData defines it). */
-const ACTIVITY_KINDS = new Set(['crimes', 'arrests', 'outcomes', 'incidents']);
-
 async function readFilters(db: Awaited<ReturnType<typeof getDb>>, params: URLSearchParams) {
 	try {
 		return { filters: await parseFilters(params, db), filterError: '' };
@@ -39,13 +36,10 @@ export const load: LayoutServerLoad = async ({ url }) => {
 		dataFreshness(db)
 	]);
 	const rebases = settings.rebase_months.map((month) => ({ month, label: rebaseLabel(month) }));
-	const latest = fresh.kinds
-		.filter((k) => ACTIVITY_KINDS.has(k.kind) && k.latest)
-		.map((k) => k.latest as string)
-		.sort()
-		.pop();
+	// The filters carry the dataset's as-at date and latest complete month (metrics/as-at.ts).
 	const freshness = {
-		dataTo: latest ? monthEnd(latest) : null,
+		completeTo: filters.as_of ? monthEnd(filters.complete_to) : null,
+		asOf: filters.as_of,
 		lastUpload: fresh.last_upload_at
 			? { at: fresh.last_upload_at, by: fresh.last_upload_by ?? 'unknown' }
 			: null

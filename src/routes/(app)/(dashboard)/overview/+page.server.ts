@@ -6,19 +6,23 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ parent }) => {
 	const { filters } = await parent();
 	const db = await getDb();
-	// Two years ending at the chosen last month: the comparison every headline makes.
-	const f = { ...filters, from: addMonths(filters.to, -23) };
+	// Two years ending at the chosen last month, never past the latest complete month: an incomplete
+	// month is never in a 12-month comparison (metrics.md).
+	const to = filters.to > filters.complete_to ? filters.complete_to : filters.to;
+	const f = { ...filters, from: addMonths(to, -23), to };
 	const [recorded, arrests, charges, m, r, t] = await Promise.all([
 		spc(db, f, 'recorded'),
 		spc(db, f, 'arrests'),
 		spc(db, f, 'charges'),
 		monthly(db, f),
 		// Financial years: the last complete ones up to the period's end.
-		reporting(db, { ...f, from: addMonths(filters.to, -47) }),
+		reporting(db, { ...f, from: addMonths(to, -47) }),
 		training(db, f)
 	]);
 	return {
 		period: { from: f.from, to: f.to },
+		/** The months asked for but left out because they are incomplete, for the page to say so. */
+		leftOut: filters.to > to ? { from: addMonths(to, 1), to: filters.to } : null,
 		recorded,
 		arrests,
 		charges,

@@ -1,0 +1,85 @@
+// The "as at" date of an extract (api.md "Uploads"): the day it was taken from the source system.
+// A month is complete only when the dataset's as-at date is after the month's last day (metrics.md).
+import { KINDS, type KindName } from './contract';
+
+/** The kinds whose as-at dates decide which months are complete (api.md). */
+export const POLICE_KINDS = ['crimes', 'arrests', 'outcomes', 'incidents'] as const;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A SQL expression over `table` for the latest calendar date in a kind's rows: the greatest of its
+ * date and timestamp columns (timestamps as Europe/London dates), or NULL for kinds without dates
+ * (population, prevalence). `present` limits it to the columns a file has. The column names come
+ * from the contract, never from input.
+ */
+export function latestDateSql(
+	kind: KindName,
+	table: string = kind,
+	present?: readonly string[]
+): string | null {
+	const parts = KINDS[kind].columns
+		.filter((c) => c.type === 'date' || c.type === 'timestamp')
+		.filter((c) => !present || present.includes(c.name))
+		.map((c) =>
+			c.type === 'timestamp'
+				? `max(timezone('Europe/London', ${table}.${c.name}))::DATE`
+				: `max(${table}.${c.name})`
+		);
+	if (parts.length === 0) return null;
+	return parts.length === 1 ? parts[0] : `greatest(${parts.join(', ')})`;
+}
+
+/** `YYYY-MM-DD` plus n days. */
+export function addDays(date: string, n: number): string {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+	const m = DATE_RE.exec(value);
+	if (!m) return false;
+	const d = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * The default as-at date of a file: the day after the latest date found in it, never after the
+ * upload day (`today`); the upload day for a file with no dates.
+ */
+export function defaultAsOf(latestInFile: string | null, today: string): string {
+	if (!latestInFile) return today;
+	const next = addDays(latestInFile, 1);
+	return next < today ? next : today;
+}
+
+/**
+ * Check an as-at date given with an upload: a real date, not after the upload day, and not before
+ * the latest date in the file (an extract cannot hold a record dated after it was taken). Returns
+ * the reason it is wrong, or null.
+ */
+export function asOfProblem(
+	asOf: string,
+	latestInFile: string | null,
+	today: string
+): string | null {
+	if (!isIsoDate(asOf)) {
+		return `as_of must be a date written YYYY-MM-DD (for example 2025-06-03), not "${asOf}"`;
+	}
+	if (asOf > today) {
+		return `as_of ${asOf} is after today (${today}); give the date the extract was taken`;
+	}
+	if (latestInFile && asOf < latestInFile) {
+		return `as_of ${asOf} is before the latest date in the file (${latestInFile}); an extract cannot hold records dated after it was taken — give the day it was taken, or leave as_of out for ${defaultAsOf(latestInFile, today)}`;
+	}
+	return null;
+}
+
+/** The last complete month (`YYYY-MM`) for an as-at date: the month before the as-at date's month. */
+export function completeTo(asOf: string): string {
+	const [y, m] = asOf.split('-').map(Number);
+	const idx = y * 12 + (m - 1) - 1;
+	return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+}
