@@ -22,9 +22,11 @@ const PASSWORD = 'amber-kettle-river-9';
  *   C08 8 04-01, C09 1A 04-25, C10 18 04-28; C11 none.
  * Days to charge: C01 01-05 -> 02-15 = 26 + 15 = 41; C03 01-20 -> 03-10 = 9 + 29 (leap Feb) ... =
  *   (31 - 20) + 29 + 10 = 50; C07 03-15 -> 04-15 = 31; C09 04-02 -> 04-25 = 23.
- * Latest data: C12 recorded 2024-04-30. Provisional = month end less than 90 days before it:
- *   Jan 31 -> Apr 30 = 29 + 31 + 30 = 90 days (not provisional); Feb, Mar, Apr are.
+ * Latest data: C12 recorded 2024-04-30; the extracts are taken the next day, 1 May 2024 (AS_OF), so
+ *   April is the latest complete month. Provisional = month end less than 90 days before 1 May:
+ *   Jan 31 -> May 1 = 29 + 31 + 30 + 1 = 91 days (not provisional); Feb, Mar, Apr are.
  */
+const AS_OF = '2024-05-01';
 const monthlyExpected = [
 	// Jan: recorded 3; arrests A1, A3 = 2; arrested C01, C03 = 2; no charge dated Jan;
 	// charged_recorded C01 (1A), C03 = 2; outcome_assigned C01, C02, C03 = 3; open 0.
@@ -41,7 +43,9 @@ const monthlyExpected = [
 		charge_rate_assigned: 2 / 3,
 		open: 0,
 		median_days_to_charge: null,
-		provisional: false
+		charged_before_recorded: 0,
+		provisional: false,
+		incomplete: false
 	},
 	// Feb: nothing recorded (rates null, not 0); arrest A2 of C01; C01 charged on 02-15 (41 days).
 	{
@@ -57,7 +61,9 @@ const monthlyExpected = [
 		charge_rate_assigned: null,
 		open: 0,
 		median_days_to_charge: 41,
-		provisional: true
+		charged_before_recorded: 0,
+		provisional: true,
+		incomplete: false
 	},
 	// Mar: recorded 3; arrest A5 (C06); charge C03 (50 days); charged_recorded C07;
 	// outcome_assigned C07, C08 (C06 has 0 = none yet) = 2, so 1/2 and open 3 - 2 = 1.
@@ -74,7 +80,9 @@ const monthlyExpected = [
 		charge_rate_assigned: 1 / 2,
 		open: 1,
 		median_days_to_charge: 50,
-		provisional: true
+		charged_before_recorded: 0,
+		provisional: true,
+		incomplete: false
 	},
 	// Apr: recorded 3; arrest A6 (C09); charges C07 (31 d) and C09 (23 d): median (23 + 31) / 2 = 27;
 	// charged_recorded C09; outcome_assigned C09, C10 = 2; open 1 (C11).
@@ -91,7 +99,9 @@ const monthlyExpected = [
 		charge_rate_assigned: 1 / 2,
 		open: 1,
 		median_days_to_charge: 27,
-		provisional: true
+		charged_before_recorded: 0,
+		provisional: true,
+		incomplete: false
 	}
 ];
 // Totals from summed numerators and denominators: recorded 9, arrests 2+1+1+1 = 5, arrested 4,
@@ -108,7 +118,8 @@ const monthlyTotals = {
 	outcome_assigned: 7,
 	charge_rate_assigned: 4 / 7,
 	open: 2,
-	median_days_to_charge: 36
+	median_days_to_charge: 36,
+	charged_before_recorded: 0
 };
 
 const OUTCOME_GROUPS = [
@@ -171,7 +182,7 @@ describe('metrics API over HTTP', () => {
 					const outcome = await loadExtract(
 						db,
 						{ path: path.join(fixtures, `${kind}.csv`) },
-						{ kind, mode: 'replace', user: 'test', config }
+						{ kind, mode: 'replace', user: 'test', config, asOf: AS_OF }
 					);
 					if (!outcome.ok) throw new Error(`${kind}: ${JSON.stringify(outcome.error)}`);
 				}
@@ -216,7 +227,9 @@ describe('metrics API over HTTP', () => {
 			area: 'all',
 			offences: 'stalking',
 			codes: ['8Q'],
-			domestic_abuse: 'all'
+			domestic_abuse: 'all',
+			as_of: AS_OF,
+			complete_to: '2024-04'
 		});
 		const months = body.months as Record<string, unknown>[];
 		expect(months.map((m) => Object.keys(m).sort())).toEqual(
@@ -271,7 +284,7 @@ describe('metrics API over HTTP', () => {
 		expect(codes.totals.recorded).toBe(2);
 	});
 
-	it('defaults to the latest 24 months with data (latest = 2024-04)', async () => {
+	it('defaults to the 24 months to the latest complete month (April 2024, taken 1 May)', async () => {
 		const body = (await json(await bearer('/api/v1/metrics/monthly'))) as {
 			filters: { from: string; to: string };
 			months: { month: string }[];
@@ -290,21 +303,24 @@ describe('metrics API over HTTP', () => {
 			// C01 1A and C03 1 charged; C02 14 = evidential difficulties, victim does not support.
 			{
 				month: '2024-01',
+				incomplete: false,
 				groups: {
 					...zero,
 					charged_summonsed: 2,
 					evidential_difficulties_victim_does_not_support: 1
 				}
 			},
-			{ month: '2024-02', groups: zero },
+			{ month: '2024-02', incomplete: false, groups: zero },
 			// C06 outcome 0 = none; C07 1 charged; C08 8 = community resolution (informal).
 			{
 				month: '2024-03',
+				incomplete: false,
 				groups: { ...zero, none: 1, charged_summonsed: 1, out_of_court_informal: 1 }
 			},
 			// C09 1A charged; C10 18 no suspect; C11 no outcome row = none.
 			{
 				month: '2024-04',
+				incomplete: false,
 				groups: { ...zero, charged_summonsed: 1, no_suspect_identified: 1, none: 1 }
 			}
 		]);
@@ -315,11 +331,14 @@ describe('metrics API over HTTP', () => {
 		const years = body.years as Record<string, unknown>[];
 		// FY 2023/24: 8Q recorded Apr 2023-Mar 2024 = C01 C02 C03 C06 C07 C08 = 6; population 2023
 		// 100000 + 90000 = 190000; 3.0 % -> 5700 (2.5 % -> 4750, 3.5 % -> 6650); 6 / 5700; 5700 - 6.
-		// FY 2024/25: C09 C10 C11 = 3; 101000 + 91000 = 192000; 2023's 3.0 % carried forward ->
-		// 5760 (4800, 6720); 3 / 5760; 5760 - 3 = 5757.
+		// FY 2024/25 is a part year: April 2024 only (taken 1 May): C09 C10 C11 = 3; 101000 + 91000 =
+		// 192000; 2023's 3.0 % carried forward -> 5760 (4800, 6720); no ratio or unreported estimate
+		// for a part year.
 		const expected = [
 			{
 				fy: '2023/24',
+				complete: true,
+				last_month: '2024-03',
 				recorded: 6,
 				population_16plus: 190000,
 				prevalence_pct: 3,
@@ -332,6 +351,8 @@ describe('metrics API over HTTP', () => {
 			},
 			{
 				fy: '2024/25',
+				complete: false,
+				last_month: '2024-04',
 				recorded: 3,
 				population_16plus: 192000,
 				prevalence_pct: 3,
@@ -339,8 +360,8 @@ describe('metrics API over HTTP', () => {
 				estimated_victims: 5760,
 				estimated_victims_lower: 4800,
 				estimated_victims_upper: 6720,
-				reporting_ratio: 3 / 5760,
-				estimated_unreported: 5757
+				reporting_ratio: null,
+				estimated_unreported: null
 			}
 		];
 		expect(years).toHaveLength(2);
@@ -363,6 +384,7 @@ describe('metrics API over HTTP', () => {
 	it('answers identification per month in Europe/London, so 2024-03-31T23:30Z is an April call', async () => {
 		const body = await json(await bearer(`/api/v1/metrics/identification?${PERIOD}`));
 		const z = {
+			incomplete: false,
 			da_incidents: 0,
 			da_stalking_identified: 0,
 			da_identification_rate: null,
@@ -451,13 +473,41 @@ describe('metrics API over HTTP', () => {
 		// Courses: H1 01-01, R1 02-29, H2 04-01; N1 (neighbourhood) 2023-06-01 counts in total only.
 		expect(body.months).toEqual([
 			// Jan 31: H1 H2 R1 in post, H1 trained; total N1 H1 = 2.
-			{ month: '2024-01', in_scope: 3, trained: 1, coverage: 1 / 3, total_trained: 2 },
+			{
+				month: '2024-01',
+				incomplete: false,
+				in_scope: 3,
+				trained: 1,
+				coverage: 1 / 3,
+				total_trained: 2
+			},
 			// Feb 29: + R2 = 4; H1, R1 (trained on the day) = 2; total + R1 = 3.
-			{ month: '2024-02', in_scope: 4, trained: 2, coverage: 0.5, total_trained: 3 },
+			{
+				month: '2024-02',
+				incomplete: false,
+				in_scope: 4,
+				trained: 2,
+				coverage: 0.5,
+				total_trained: 3
+			},
 			// Mar 31: R1 gone: H1 H2 R2 = 3, H1 trained; total stays 3 (R1 still counts).
-			{ month: '2024-03', in_scope: 3, trained: 1, coverage: 1 / 3, total_trained: 3 },
+			{
+				month: '2024-03',
+				incomplete: false,
+				in_scope: 3,
+				trained: 1,
+				coverage: 1 / 3,
+				total_trained: 3
+			},
 			// Apr 30: H1 H2 trained of 3; total + H2 = 4.
-			{ month: '2024-04', in_scope: 3, trained: 2, coverage: 2 / 3, total_trained: 4 }
+			{
+				month: '2024-04',
+				incomplete: false,
+				in_scope: 3,
+				trained: 2,
+				coverage: 2 / 3,
+				total_trained: 4
+			}
 		]);
 		expect(body.by_role).toEqual([
 			{ role: 'response_officer', in_scope: 1, trained: 0, coverage: 0 },
@@ -484,7 +534,8 @@ describe('metrics API over HTTP', () => {
 				centre: null,
 				ucl: null,
 				lcl: null,
-				signals: []
+				signals: [],
+				incomplete: false
 			}))
 		);
 		// 2023-01..2024-04 (2023-01 is a rebase month but the first point: one segment of 16):

@@ -89,8 +89,10 @@ describe('dashboard pages as a viewer', () => {
 			const res = await page.goto(server.url + p.path);
 			expect(res?.status(), p.path).toBe(200);
 			await page.getByRole('heading', { level: 1, name: p.heading, exact: true }).waitFor();
-			// The sample data runs to March 2025.
-			expect(await page.getByTestId('freshness').textContent()).toMatch(/Data to 31 March 2025/);
+			// The sample runs to March 2025 and its extracts are taken the next day.
+			expect(await page.getByTestId('freshness').textContent()).toMatch(
+				/^\s*Complete to 31 March 2025 \(extract taken 1 April\), last upload /
+			);
 			const current = page
 				.getByRole('navigation', { name: 'Main' })
 				.locator('[aria-current="page"]');
@@ -99,6 +101,32 @@ describe('dashboard pages as a viewer', () => {
 			// A viewer is not offered the analyst, publisher or admin pages.
 			expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
 		}
+		await context.close();
+	});
+
+	it('marks a month after the as-at date incomplete: hollow, labelled, never judged or compared', async () => {
+		// The sample's extracts are taken 1 April 2025, so April 2025 is incomplete (and empty).
+		const { context, page } = await viewerPage();
+		await page.goto(server.url + '/arrests-and-charges?from=2024-05&to=2025-04');
+		const rows = await tableTwin(page, 'charges-monthly');
+		expect(rows).toHaveLength(12);
+		expect(rows[11][0]).toBe('April 2025 (incomplete month)');
+		expect(rows[11][1]).toBe('0');
+		expect(rows[11][5]).toBe('—'); // no signal, though 0 charges would be far below the limits
+		const chart = page.locator('figure[aria-labelledby="charges-monthly-title"] svg[role="img"]');
+		expect(await chart.locator('text.prov-label').allTextContents()).toEqual(['Incomplete month']);
+		expect(await chart.locator('circle.pt.hollow').count()).toBe(1);
+		// Count charts carry no provisional bracket; the rate chart does (the 90-day rule).
+		const rates = page.locator('figure[aria-labelledby="rates-title"] svg[role="img"]');
+		expect(await rates.locator('text.prov-label').allTextContents()).toEqual([
+			'Provisional',
+			'Incomplete month'
+		]);
+		// The Overview compares complete months only, and says why April is left out.
+		await page.goto(server.url + '/overview?to=2025-04');
+		expect(await page.locator('main').textContent()).toContain(
+			'April 2025 is an incomplete month (after the date the extracts were taken), so the comparison ends at March 2025.'
+		);
 		await context.close();
 	});
 

@@ -3,20 +3,17 @@
 // the text a spreadsheet reads safely.
 import { describe, expect, it } from 'vitest';
 import {
+	cellDate,
 	checkHeader,
+	defaultAsOf,
 	reportCsv,
 	type KindColumns
 } from '../../src/lib/components/extracts/extracts';
-import { KINDS, KIND_NAMES } from '../../src/lib/server/extracts/contract';
+import { kindColumnLists } from '../../src/lib/server/extracts/contract';
 import { detectKind } from '../../src/lib/server/extracts/header';
 import { problem, summarise, type ValidationReport } from '../../src/lib/server/extracts/report';
 
-const kinds: KindColumns[] = KIND_NAMES.map((k) => ({
-	kind: k,
-	label: KINDS[k].label,
-	required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
-	optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name)
-}));
+const kinds: KindColumns[] = kindColumnLists();
 const CRIMES = 'crime_ref,recorded_date,offence_code,area,domestic_abuse'.split(',');
 
 describe('header preview', () => {
@@ -90,5 +87,23 @@ describe('refused-upload report CSV', () => {
 			'warning,,,,"Column ""note"" (column 10) is not part of the crimes extract and was ignored."',
 			''
 		]);
+	});
+});
+
+describe('the default as-at date the upload page fills in', () => {
+	it('reads dates as the server does', () => {
+		expect(cellDate('2025-06-02')).toBe('2025-06-02');
+		expect(cellDate('2/6/2025')).toBe('2025-06-02'); // UK day/month/year
+		expect(cellDate('2025-06-02T10:15:00')).toBe('2025-06-02'); // no offset: London time
+		// 23:30 UTC on 1 June is 00:30 on 2 June in London (BST).
+		expect(cellDate('2025-06-01T23:30:00Z')).toBe('2025-06-02');
+		expect(cellDate('2 June')).toBeNull();
+	});
+
+	it('is the day after the latest date, never after the upload day', () => {
+		expect(defaultAsOf('2025-06-02', '2025-06-10')).toBe('2025-06-03');
+		expect(defaultAsOf('2025-05-31', '2025-06-10')).toBe('2025-06-01'); // across a month end
+		expect(defaultAsOf('2025-06-10', '2025-06-10')).toBe('2025-06-10'); // not the 11th
+		expect(defaultAsOf(null, '2025-06-10')).toBe('2025-06-10');
 	});
 });

@@ -9,6 +9,8 @@ export interface KindColumns {
 	label: string;
 	required: string[];
 	optional: string[];
+	/** Its date and timestamp columns: the latest of them sets the default as-at date. */
+	dates: string[];
 }
 
 /** An upload without its report: one row of the history. */
@@ -83,3 +85,24 @@ export function fileSize(bytes: number): string {
 	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * The calendar date of a cell as the server reads it (extracts.md): `YYYY-MM-DD`, `DD/MM/YYYY`, or a
+ * timestamp (its Europe/London date); null for anything else (the server reports those).
+ */
+export function cellDate(value: string): string | null {
+	const v = value.trim();
+	const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+	if (uk) return `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}`;
+	if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+	if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) {
+		// A timestamp with an offset is an instant; without one it is already London time.
+		if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(v)) return v.slice(0, 10);
+		const t = new Date(v.replace(' ', 'T'));
+		if (Number.isNaN(t.getTime())) return null;
+		return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(t);
+	}
+	return null;
+}
+
+export { defaultAsOf } from '$lib/dates';

@@ -1,11 +1,12 @@
 // The "as at" date of an extract (api.md "Uploads"): the day it was taken from the source system.
 // A month is complete only when the dataset's as-at date is after the month's last day (metrics.md).
+import { addDays, defaultAsOf, isIsoDate } from '../../dates';
 import { KINDS, type KindName } from './contract';
+
+export { addDays, defaultAsOf, isIsoDate };
 
 /** The kinds whose as-at dates decide which months are complete (api.md). */
 export const POLICE_KINDS = ['crimes', 'arrests', 'outcomes', 'incidents'] as const;
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * A SQL expression over `table` for the latest calendar date in a kind's rows: the greatest of its
@@ -28,31 +29,6 @@ export function latestDateSql(
 		);
 	if (parts.length === 0) return null;
 	return parts.length === 1 ? parts[0] : `greatest(${parts.join(', ')})`;
-}
-
-/** `YYYY-MM-DD` plus n days. */
-export function addDays(date: string, n: number): string {
-	const d = new Date(`${date}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n);
-	return d.toISOString().slice(0, 10);
-}
-
-/** A real calendar date written YYYY-MM-DD. */
-export function isIsoDate(value: string): boolean {
-	const m = DATE_RE.exec(value);
-	if (!m) return false;
-	const d = new Date(`${value}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
-/**
- * The default as-at date of a file: the day after the latest date found in it, never after the
- * upload day (`today`); the upload day for a file with no dates.
- */
-export function defaultAsOf(latestInFile: string | null, today: string): string {
-	if (!latestInFile) return today;
-	const next = addDays(latestInFile, 1);
-	return next < today ? next : today;
 }
 
 /**

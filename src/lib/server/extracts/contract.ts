@@ -179,3 +179,22 @@ export const KINDS: Record<KindName, Kind> = {
 export function isKindName(value: string): value is KindName {
 	return (KIND_NAMES as readonly string[]).includes(value);
 }
+
+/** Each kind's column lists as the Extracts page checks a header and finds its latest date. */
+export function kindColumnLists(): {
+	kind: KindName;
+	label: string;
+	required: string[];
+	optional: string[];
+	dates: string[];
+}[] {
+	return KIND_NAMES.map((k) => ({
+		kind: k,
+		label: KINDS[k].label,
+		required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
+		optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name),
+		dates: KINDS[k].columns
+			.filter((c) => c.type === 'date' || c.type === 'timestamp')
+			.map((c) => c.name)
+	}));
+}

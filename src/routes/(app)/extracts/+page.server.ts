@@ -4,8 +4,8 @@ import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { readConfig } from '$lib/server/config';
 import { HttpError } from '$lib/server/http';
-import { KINDS, KIND_NAMES, isKindName } from '$lib/server/extracts/contract';
-import { datasetCounts, listUploads } from '$lib/server/extracts';
+import { KINDS, KIND_NAMES, isKindName, kindColumnLists } from '$lib/server/extracts/contract';
+import { datasetCounts, listUploads, londonToday } from '$lib/server/extracts';
 import { postExtract } from '$lib/server/extracts/api';
 import type { KindColumns, UploadResult } from '$lib/components/extracts/extracts';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,12 +25,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 			latest: latest ? { id: latest.id, at: latest.uploaded_at, by: latest.uploaded_by } : null
 		};
 	});
-	const kinds: KindColumns[] = KIND_NAMES.map((k) => ({
-		kind: k,
-		label: KINDS[k].label,
-		required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
-		optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name)
-	}));
+	const kinds: KindColumns[] = kindColumnLists();
 	return {
 		datasets,
 		uploads: uploads.filter((u) => !kind || u.kind === kind),
@@ -45,7 +40,8 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 					]
 				: [],
 		kinds,
-		maxUploadBytes: readConfig().maxUploadBytes
+		maxUploadBytes: readConfig().maxUploadBytes,
+		today: londonToday()
 	};
 };
 

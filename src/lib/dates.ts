@@ -1,0 +1,29 @@
+// Calendar dates written YYYY-MM-DD (pure, no imports): shared by the server's upload pipeline and
+// the Extracts page, which fills in the same default as-at date the server would take.
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `YYYY-MM-DD` plus n days. */
+export function addDays(date: string, n: number): string {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+	const m = DATE_RE.exec(value);
+	if (!m) return false;
+	const d = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * The default as-at date of a file: the day after the latest date found in it, never after the
+ * upload day (`today`); the upload day for a file with no dates.
+ */
+export function defaultAsOf(latestInFile: string | null, today: string): string {
+	if (!latestInFile) return today;
+	const next = addDays(latestInFile, 1);
+	return next < today ? next : today;
+}
