@@ -101,6 +101,14 @@ describe('Extracts pages', () => {
 			'CR-3'
 		]);
 		await eventually(() => page.locator('.preview .warn').count()).toBe(0);
+		// The date the extract was taken is filled in as the server's default: the day after its
+		// latest date (CR-3, 15 March 2023).
+		await eventually(() => page.getByLabel('Date the extract was taken').inputValue()).toBe(
+			'2023-03-16'
+		);
+		await page
+			.getByText('Filled in as the day after the latest date in the file (15 March 2023).')
+			.waitFor();
 		await shot(page, 'preview');
 
 		// Upload through the XHR to the API: the progress reaches 100 % and the result shows. The label
@@ -114,7 +122,7 @@ describe('Extracts pages', () => {
 		// 3 rows, all new (nothing loaded before), none replaced, merge.
 		await eventually(() =>
 			page.locator('.outcome dd').evaluateAll((dd) => dd.map((d) => d.textContent?.trim()))
-		).toEqual(['3', '3', '0', 'merge']);
+		).toEqual(['3', '3', '0', 'merge', '16 March 2023']);
 		// The history and the datasets were refreshed without a reload.
 		await eventually(() => tableRows(page, /Every upload, newest first/)).toEqual([
 			[
@@ -210,6 +218,8 @@ describe('Extracts pages', () => {
 		await page.getByLabel('CSV file').setInputFiles(fixture('crimes-merge.csv'));
 		await page.getByLabel('Kind of extract').selectOption('crimes');
 		await page.getByLabel('Merge').check();
+		// Without JavaScript nothing is filled in: the analyst types the day the extract was taken.
+		await page.getByLabel('Date the extract was taken').fill('2023-04-05');
 		await page.getByRole('button', { name: 'Upload and check' }).click();
 		await page.waitForLoadState();
 		await shot(page, 'nojs-accepted');
@@ -218,7 +228,7 @@ describe('Extracts pages', () => {
 		const facts = await page
 			.locator('.outcome dd')
 			.evaluateAll((dd) => dd.map((d) => d.textContent?.trim()));
-		expect(facts).toEqual(['2', '1', '1', 'merge']);
+		expect(facts).toEqual(['2', '1', '1', 'merge', '5 April 2023']);
 		const history = await tableRows(page, /Every upload, newest first/);
 		expect(history[0].slice(0, 2)).toEqual(['up2', 'crimes']);
 		expect(history[0][7]).toBe('nora');
