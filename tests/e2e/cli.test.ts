@@ -45,6 +45,7 @@ interface Upload {
 	rows: number;
 	inserted: number;
 	uploaded_by: string;
+	as_of: string;
 }
 
 describe('command line on a database file of its own', () => {
@@ -76,19 +77,25 @@ describe('command line on a database file of its own', () => {
 
 	let uploadId = '';
 	it('loads a valid extract with exit 0: the upload as JSON on stdout, messages on stderr', async () => {
-		const run = await cli(['load', crimes, '--mode', 'replace', '--as', 'cli.tester'], env);
+		const run = await cli(
+			['load', crimes, '--mode', 'replace', '--as', 'cli.tester', '--as-of', '2024-05-01'],
+			env
+		);
 		expect(run.code, run.stderr).toBe(0);
 		const upload = JSON.parse(run.stdout) as Upload;
-		// crimes.csv has 12 data rows, all new.
+		// crimes.csv has 12 data rows, all new; taken the day after its latest record (30 April).
 		expect(upload).toMatchObject({
 			kind: 'crimes',
 			mode: 'replace',
 			rows: 12,
 			inserted: 12,
 			active: true,
-			uploaded_by: 'cli.tester'
+			uploaded_by: 'cli.tester',
+			as_of: '2024-05-01'
 		});
-		expect(run.stderr).toContain(`Loaded crimes upload ${upload.id}`);
+		expect(run.stderr).toContain(
+			`Loaded crimes upload ${upload.id} (replace): 12 rows, 12 new, 0 replaced; taken 2024-05-01.`
+		);
 		expect(run.stdout).not.toContain('Loaded');
 		uploadId = upload.id;
 	});
@@ -130,6 +137,11 @@ describe('command line on a database file of its own', () => {
 			/--kind .*"burglaries"/
 		],
 		['load with an unknown option', ['load', crimes, '--colour', 'red'], /--colour/],
+		[
+			'load with an as-of that is not a date',
+			['load', crimes, '--as-of', '1/5/2024'],
+			/^--as-of must be a date written YYYY-MM-DD .*"1\/5\/2024"/
+		],
 		['--url without --token', ['uploads', '--url', 'http://127.0.0.1:9'], /--url and --token/],
 		['rollback without an id', ['rollback'], /^rollback needs one upload id/],
 		['an unknown command', ['frobnicate'], /^Usage: npm run cli -- <command>/],
@@ -224,11 +236,20 @@ describe('command line while the server runs on the database', () => {
 
 	it('loads through the API with --url and --token, and lists the upload the same way', async () => {
 		const remote = ['--url', `${server.url}/`, '--token', token];
-		const run = await cli(['load', crimes, '--kind', 'crimes', ...remote], env);
+		const run = await cli(
+			['load', crimes, '--kind', 'crimes', '--as-of', '2024-05-02', ...remote],
+			env
+		);
 		expect(run.code, run.stderr).toBe(0);
-		// The API's 201 body: made as the token's user, 12 new rows.
+		// The API's 201 body: made as the token's user, 12 new rows, the as-at date passed on.
 		const upload = JSON.parse(run.stdout) as Upload;
-		expect(upload).toMatchObject({ kind: 'crimes', mode: 'merge', rows: 12, inserted: 12 });
+		expect(upload).toMatchObject({
+			kind: 'crimes',
+			mode: 'merge',
+			rows: 12,
+			inserted: 12,
+			as_of: '2024-05-02'
+		});
 		expect(upload.uploaded_by).toBe('ana.lyst');
 		expect(run.stderr).toContain(`Loaded crimes upload ${upload.id}`);
 

@@ -77,6 +77,32 @@ describe('extracts API over HTTP', () => {
 		uploadId = upload.id;
 	});
 
+	it('records the as-at date the upload defaults to, and refuses a bad as_of with 400 naming it', async () => {
+		// crimes-valid.csv's latest date is 2023-03-15, so by default it was taken the next day.
+		const list = await (await call('/api/v1/extracts', { as: 'ana.lyst' })).json();
+		expect(list.uploads[0]).toMatchObject({ id: uploadId, as_of: '2023-03-16' });
+		for (const [asOf, says] of [
+			['16/03/2023', 'as_of must be a date written YYYY-MM-DD'],
+			// crimes-merge.csv's latest date is 2023-04-01 (CR-4).
+			[
+				'2023-03-31',
+				'Bad as_of for crimes-merge.csv: as_of 2023-03-31 is before the latest date in the file (2023-04-01)'
+			]
+		]) {
+			const query = `kind=crimes&filename=crimes-merge.csv&as_of=${encodeURIComponent(asOf)}`;
+			const res = await call(`/api/v1/extracts?${query}`, {
+				as: 'ana.lyst',
+				method: 'POST',
+				headers: { 'content-type': 'text/csv' },
+				body: fs.readFileSync(path.join(fixtures, 'crimes-merge.csv'))
+			});
+			expect(res.status, asOf).toBe(400);
+			const { error } = await res.json();
+			expect(error.code).toBe('bad_parameter');
+			expect(error.message).toContain(says);
+		}
+	});
+
 	it('refuses the same file again with 409, saying when and by whom', async () => {
 		const res = await call('/api/v1/extracts?kind=crimes', {
 			as: 'ana.lyst',
