@@ -3,6 +3,13 @@
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// The date and timestamp forms an extract may use (extracts.md), as regular expressions that both
+// DuckDB (RE2, in the validation SQL) and the browser (the upload page's default as-at date) read.
+export const ISO_DATE = String.raw`^(\d{4})-(\d{2})-(\d{2})$`;
+export const UK_DATE = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})$`;
+export const ISO_TS = String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$`;
+export const UK_TS = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`;
+
 /** `YYYY-MM-DD` plus n days. */
 export function addDays(date: string, n: number): string {
 	const d = new Date(`${date}T00:00:00Z`);

@@ -129,6 +129,20 @@ describe('dashboard pages as a viewer', () => {
 			'April 2025 is an incomplete month (after the date the extracts were taken), so the comparison ends at March 2025.'
 		);
 		expect(await page.locator('main p.period').innerText()).toMatch(/^12 months to March 2025,/);
+		// Its count chart has no provisional bracket: the 90-day rule is about charge rates.
+		const overviewChart = page.locator(
+			'figure[aria-labelledby="charges-xmr-title"] svg[role="img"]'
+		);
+		expect(await overviewChart.locator('text.prov-label').count()).toBe(0);
+		// Areas are compared as yearly rates over complete months only.
+		await page.goto(server.url + '/areas?from=2024-05&to=2025-04');
+		const areasNote = page.locator('main p.note', { hasText: 'so areas are compared to' });
+		expect((await areasNote.innerText()).replace(/\s+/g, ' ')).toBe(
+			'April 2025 is an incomplete month (after the date the extracts were taken), so areas are compared to March 2025.'
+		);
+		expect(await page.locator('figure .subtitle').first().innerText()).toContain(
+			'May 2024 to March 2025'
+		);
 		await context.close();
 	});
 

@@ -7,9 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../../src/lib/server/db';
 import type { Config } from '../../src/lib/server/config';
-import { datasetCounts, loadExtract, type LoadOutcome } from '../../src/lib/server/extracts';
+import {
+	datasetCounts,
+	loadExtract,
+	rollbackUpload,
+	type LoadOutcome
+} from '../../src/lib/server/extracts';
 import type { KindName } from '../../src/lib/server/extracts/contract';
-import { datasetAsAt, monthly, parseFilters, spc } from '../../src/lib/server/metrics';
+import {
+	completeOnly,
+	datasetAsAt,
+	monthly,
+	parseFilters,
+	spc
+} from '../../src/lib/server/metrics';
 import { monthRange } from '../../src/lib/server/metrics/months';
 
 const TODAY = '2025-06-10';
@@ -98,6 +109,16 @@ describe('an extract taken on 3 June with one record on 2 June', () => {
 		);
 	});
 
+	it('never runs a period on past the data when only from is given', async () => {
+		await load(crimesFile(), 'crimes', '2025-06-03');
+		const f = await parseFilters(new URLSearchParams('from=2025-06'), db);
+		expect([f.from, f.to]).toEqual(['2025-06', '2025-06']);
+		const m = await monthly(db, f);
+		expect(m.months.map((r) => [r.month, r.recorded, r.incomplete])).toEqual([
+			['2025-06', 1, true]
+		]);
+	});
+
 	it('defaults as_of to the day after the latest date in the file', async () => {
 		const up = await load(crimesFile(), 'crimes');
 		expect(up.ok && up.upload.as_of).toBe('2025-06-03');
@@ -131,6 +152,25 @@ describe('an extract taken on 3 June with one record on 2 June', () => {
 		expect((await datasetCounts(db)).crimes).toBe(0);
 	});
 
+	it('warns when an upload taken earlier sets a kind back, and rolling it back restores the date', async () => {
+		await load(crimesFile(), 'crimes', '2025-06-03');
+		// A file of old corrections, taken (by default) the day after its one record, 10 March 2024.
+		const fix = write('fix.csv', [
+			'crime_ref,recorded_date,offence_code,area,domestic_abuse',
+			'C1,2024-03-10,8Q,North,Y'
+		]);
+		const up = await load(fix, 'crimes');
+		expect(up.ok).toBe(true);
+		if (!up.ok) return;
+		expect(up.upload.as_of).toBe('2024-03-11');
+		expect(up.upload.warnings).toContain(
+			"This file was taken on 2024-03-11, before the current crimes data (taken 2025-06-03). As the newest crimes upload it sets the crimes as-at date back to 2024-03-11, so the dashboard's complete months end at 2024-02 until a newer extract is loaded; give the day it was really taken (as_of) if that is later."
+		);
+		expect((await datasetAsAt(db, TODAY)).complete_to).toBe('2024-02');
+		await rollbackUpload(db, up.upload.id, 'analyst1');
+		expect(await datasetAsAt(db, TODAY)).toEqual({ as_of: '2025-06-03', complete_to: '2025-05' });
+	});
+
 	it('takes the earliest as-at date over the police-data kinds', async () => {
 		await load(crimesFile(), 'crimes', '2025-06-03');
 		// Arrests taken on 20 May: April is then the latest month complete in every kind.
@@ -139,6 +179,30 @@ describe('an extract taken on 3 June with one record on 2 June', () => {
 		expect(up.ok).toBe(true);
 		expect(await datasetAsAt(db, TODAY)).toEqual({ as_of: '2025-05-20', complete_to: '2025-04' });
 		expect((await parseFilters(new URLSearchParams(''), db)).to).toBe('2025-04');
+	});
+});
+
+describe('completeOnly, for views that compare or annualise', () => {
+	const base = {
+		area: 'all',
+		offences: 'stalking',
+		codes: ['8Q'],
+		domestic_abuse: 'all' as const,
+		as_of: '2025-06-03',
+		complete_to: '2025-05'
+	};
+
+	it('cuts a period back to the latest complete month and names what it left out', () => {
+		expect(completeOnly({ ...base, from: '2024-07', to: '2025-07' })).toEqual({
+			filters: { ...base, from: '2024-07', to: '2025-05' },
+			leftOut: { from: '2025-06', to: '2025-07' }
+		});
+		// A period of incomplete months only becomes the latest complete month.
+		expect(completeOnly({ ...base, from: '2025-06', to: '2025-06' })).toEqual({
+			filters: { ...base, from: '2025-05', to: '2025-05' },
+			leftOut: { from: '2025-06', to: '2025-06' }
+		});
+		expect(completeOnly({ ...base, from: '2024-06', to: '2025-05' }).leftOut).toBeNull();
 	});
 });
 

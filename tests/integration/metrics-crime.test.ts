@@ -121,6 +121,8 @@ describe('monthly', () => {
 		// Gedling crimes C3, C5, C6: recorded C3 (Jan) + C6 (Mar) = 2; arrest A5 (C5) only, not A1
 		// (Ashfield); charge C5 in February (61 days); assigned C3 (16) and C6 (15B).
 		const r = await monthly(db, await filters('from=2024-01&to=2024-03&area=gedling'));
+		// Spaces typed into a link are matched as uploads match areas.
+		expect((await filters('area=%20GEDLING%20%20')).area).toBe('Gedling');
 		expect(r.filters.area).toBe('Gedling');
 		expect(r.months.map((m) => [m.recorded, m.arrests, m.charges])).toEqual([
 			[1, 1, 0],

@@ -373,6 +373,11 @@ describe('training', () => {
 	it('refuses an unknown role naming the parameter', () => {
 		expect(() => parseRoles('response_officer,chief')).toThrow(/role/);
 		expect(parseRoles('all')).toHaveLength(5);
+		// Typed as an analyst would: case, spaces and hyphens as the upload reads them.
+		expect(parseRoles('Response Officer, control-room')).toEqual([
+			'response_officer',
+			'control_room'
+		]);
 		expect(parseRoles(null)).toBeNull();
 	});
 });

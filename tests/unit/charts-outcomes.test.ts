@@ -29,21 +29,44 @@ describe('outcome groups', () => {
 			expect(keys.has(foldGroup(g))).toBe(true);
 	});
 
-	it('sums months into financial years and marks a part year', () => {
-		const rows = outcomeRowsByFy([
-			{ month: '2024-02', groups: { charged_summonsed: 2, none: 1 } },
-			{
-				month: '2024-03',
-				groups: { charged_summonsed: 1, out_of_court_formal: 3, diversionary: 1 }
-			},
-			{ month: '2024-04', groups: { no_suspect_identified: 4, responsibility_transferred: 1 } }
+	it('sums months into full financial years and names part years without drawing them', () => {
+		const year = (start: number, groups: Record<string, number>) =>
+			['04', '05', '06', '07', '08', '09', '10', '11', '12', '01', '02', '03'].map((mm) => ({
+				month: `${Number(mm) >= 4 ? start : start + 1}-${mm}`,
+				groups
+			}));
+		const { full, part } = outcomeRowsByFy([
+			{ month: '2023-02', groups: { charged_summonsed: 9 } },
+			{ month: '2023-03', groups: { charged_summonsed: 9 } },
+			// 2023/24 in full: each month 1 charged, 1 formal, 1 diversionary, 2 no suspect.
+			...year(2023, {
+				charged_summonsed: 1,
+				out_of_court_formal: 1,
+				diversionary: 1,
+				no_suspect_identified: 2
+			}),
+			{ month: '2024-04', groups: { none: 3 } },
+			// After the as-at date: left out even of the part year's span.
+			{ month: '2024-05', incomplete: true, groups: { none: 7 } }
 		]);
-		// 2023/24 from February and March: charged 2 + 1 = 3, out of court 3 + 1 = 4, none 1.
-		expect(rows[0].label).toBe('2023/24 (2 months)');
-		expect(rows[0].values).toMatchObject({ charged: 3, out_of_court: 4, none: 1, other: 0 });
-		// 2024/25 from April: no suspect 4 + transferred 1 = other 5.
-		expect(rows[1].label).toBe('2024/25 (1 month)');
-		expect(rows[1].values.other).toBe(5);
+		// 12 × 1 charged; out of court 12 × (1 + 1) = 24; other 12 × 2 = 24.
+		expect(full).toEqual([
+			{
+				label: '2023/24',
+				values: {
+					charged: 12,
+					out_of_court: 24,
+					victim_no_support: 0,
+					victim_supports: 0,
+					other: 24,
+					none: 0
+				}
+			}
+		]);
+		expect(part).toEqual([
+			'2022/23 (February 2023 to March 2023 only)',
+			'2024/25 (April 2024 only)'
+		]);
 	});
 });
 

@@ -97,6 +97,11 @@ describe('the default as-at date the upload page fills in', () => {
 		expect(cellDate('2025-06-02T10:15:00')).toBe('2025-06-02'); // no offset: London time
 		// 23:30 UTC on 1 June is 00:30 on 2 June in London (BST).
 		expect(cellDate('2025-06-01T23:30:00Z')).toBe('2025-06-02');
+		// UK timestamps are London time; an offset written without a colon is read too.
+		expect(cellDate('02/06/2025 23:30')).toBe('2025-06-02');
+		expect(cellDate('2025-06-02 23:30:00+0100')).toBe('2025-06-02');
+		// 23:30 GMT on 31 December stays in December (no summer time).
+		expect(cellDate('2024-12-31T23:30:00Z')).toBe('2024-12-31');
 		expect(cellDate('2 June')).toBeNull();
 	});
 

@@ -42,11 +42,24 @@ describe('trained against untrained call handlers', () => {
 	});
 
 	it('calls rates that print the same about equal', () => {
-		// 1 of 3 = 33.33 % and 333 of 1000 = 33.30 %: 0.03 points apart, both 33.3 % on the page.
+		// 1 of 3 = 33.33 % and 333 of 1000 = 33.30 %: both 33.3 % on the page.
 		const w = handlerWords(handlers([1, 3], [333, 1000]));
 		expect(w.title).toBe(
 			'Trained and untrained call handlers identified stalking about equally often'
 		);
+		// 3,326 of 10,000 = 33.26 % and 3,334 of 10,000 = 33.34 %: 0.08 points apart, yet both
+		// print as 33.3 %, so the title must not call either higher.
+		const close = handlerWords(handlers([3326, 10_000], [3334, 10_000]));
+		expect(close.title).toBe(
+			'Trained and untrained call handlers identified stalking about equally often'
+		);
+		expect(close.summary).toContain('33.3% of their incidents (3,326 of 10,000), against 33.3%');
+	});
+
+	it('gives the difference between the rates as printed', () => {
+		// 3,326 of 10,000 prints 33.3 %, 3,346 of 10,000 prints 33.5 %: 0.2 points, not 0.20 unrounded.
+		const w = handlerWords(handlers([3326, 10_000], [3346, 10_000]));
+		expect(w.summary).toContain("Untrained handlers' rate is 0.2 percentage points higher.");
 	});
 
 	it('compares nothing when one group handled no incidents', () => {
@@ -84,6 +97,24 @@ describe('recorded against estimated', () => {
 		expect(w.summary).toBe(
 			'In 2023/24 the force recorded 60 stalking crimes against an estimated 300 adults stalked in its area (20.0%); about 240 did not reach a crime record.'
 		);
+	});
+
+	it('says about half at exactly half, as printed', () => {
+		// 150 of 300 = 50.0 %; 14,999 of 30,000 = 49.997 % also prints 50.0 %.
+		for (const [recorded, victims] of [
+			[150, 300],
+			[14_999, 30_000]
+		]) {
+			const w = reportingWords([
+				year('2023/24', {
+					recorded,
+					estimated_victims: victims,
+					reporting_ratio: recorded / victims,
+					estimated_unreported: victims - recorded
+				})
+			]);
+			expect(w.title).toBe('About half of estimated stalking was recorded in 2023/24');
+		}
 	});
 
 	it('says more than half was recorded when it was, and never "most is never recorded"', () => {

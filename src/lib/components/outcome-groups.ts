@@ -1,4 +1,5 @@
 // Home Office outcome groups folded into the few a stacked bar can show honestly (the table keeps all).
+import { periodLabel } from '$lib/charts/format';
 import type { StackKey, StackRow } from '$lib/charts/types';
 
 export const OUTCOME_KEYS: StackKey[] = [
@@ -31,27 +32,31 @@ export function fyOf(month: string): string {
 	return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
 }
 
-/** Crimes recorded in each financial year of the period by folded outcome group. */
+/**
+ * Crimes recorded in each financial year of the period by folded outcome group: full years only
+ * (metrics.md: a part year is never compared with full ones), incomplete months left out. Part
+ * years are named, "2025/26 (April to May 2025 only)", for the page to say why they are not drawn.
+ */
 export function outcomeRowsByFy(
-	months: { month: string; groups: Record<string, number> }[]
-): StackRow[] {
-	const rows = new Map<string, { label: string; values: Record<string, number>; months: number }>();
+	months: { month: string; incomplete?: boolean; groups: Record<string, number> }[]
+): { full: StackRow[]; part: string[] } {
+	const rows = new Map<string, { values: Record<string, number>; months: string[] }>();
 	for (const m of months) {
+		if (m.incomplete) continue;
 		const fy = fyOf(m.month);
 		let row = rows.get(fy);
 		if (!row) {
-			row = {
-				label: fy,
-				values: Object.fromEntries(OUTCOME_KEYS.map((k) => [k.key, 0])),
-				months: 0
-			};
+			row = { values: Object.fromEntries(OUTCOME_KEYS.map((k) => [k.key, 0])), months: [] };
 			rows.set(fy, row);
 		}
-		row.months++;
+		row.months.push(m.month);
 		for (const [g, n] of Object.entries(m.groups)) row.values[foldGroup(g)] += n;
 	}
-	return [...rows.values()].map((r) => ({
-		label: r.months < 12 ? `${r.label} (${r.months} month${r.months === 1 ? '' : 's'})` : r.label,
-		values: r.values
-	}));
+	const full: StackRow[] = [];
+	const part: string[] = [];
+	for (const [fy, r] of rows) {
+		if (r.months.length === 12) full.push({ label: fy, values: r.values });
+		else part.push(`${fy} (${periodLabel(r.months[0], r.months[r.months.length - 1])} only)`);
+	}
+	return { full, part };
 }

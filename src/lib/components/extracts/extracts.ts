@@ -2,6 +2,7 @@
 // match (over column lists the page load passes from the server-only contract), the result shapes,
 // the report as a CSV download for a refused upload (which has no upload id to link to), and formats.
 import type { UploadInfo, UploadSummary, ValidationReport } from '$lib/server/extracts';
+import { ISO_TS, UK_TS } from '$lib/dates';
 
 /** One kind's columns, as the page load exposes them from lib/server/extracts/contract.ts. */
 export interface KindColumns {
@@ -87,21 +88,22 @@ export function fileSize(bytes: number): string {
 }
 
 /**
- * The calendar date of a cell as the server reads it (extracts.md): `YYYY-MM-DD`, `DD/MM/YYYY`, or a
- * timestamp (its Europe/London date); null for anything else (the server reports those).
+ * The calendar date of a cell as the server reads it (extracts.md, the patterns in $lib/dates): a
+ * date, or a timestamp's date (in Europe/London when it carries an offset); null when unreadable.
  */
 export function cellDate(value: string): string | null {
 	const v = value.trim();
-	const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
-	if (uk) return `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}`;
-	if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
-	if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) {
-		// A timestamp with an offset is an instant; without one it is already London time.
-		if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(v)) return v.slice(0, 10);
-		const t = new Date(v.replace(' ', 'T'));
+	const iso = new RegExp(ISO_TS).exec(v);
+	if (iso) {
+		const [, y, mo, d, hh, mi, ss, tz] = iso;
+		if (!hh || !tz) return `${y}-${mo}-${d}`; // a date, or a timestamp already in London time
+		const offset = tz === 'Z' || tz === 'z' ? 'Z' : tz.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+		const t = new Date(`${y}-${mo}-${d}T${hh}:${mi}:${ss ?? '00'}${offset}`);
 		if (Number.isNaN(t.getTime())) return null;
 		return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(t);
 	}
+	const uk = new RegExp(UK_TS).exec(v);
+	if (uk) return `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}`;
 	return null;
 }
 

@@ -1,7 +1,5 @@
 // Versioned schema migrations, applied in order at start inside one transaction each.
 import type { Queryable } from './index';
-import { KIND_NAMES } from '../extracts/contract';
-import { latestDateSql } from '../extracts/as-of';
 import { referenceMigration } from '../metrics/reference-data';
 
 export interface Migration {
@@ -41,6 +39,16 @@ CREATE TABLE h_${kind} (upload_seq INTEGER NOT NULL, line INTEGER NOT NULL, ${co
 CREATE TABLE ${kind} (upload_seq INTEGER NOT NULL, ${cols});`
 	)
 	.join('\n');
+
+/** Migration 3's latest date of an upload's rows per kind (over its history table `h`). */
+const V3_LATEST_DATE: Record<string, string> = {
+	crimes: 'max(h.recorded_date)',
+	arrests: 'max(h.arrest_date)',
+	outcomes: 'max(h.outcome_date)',
+	incidents: "max(timezone('Europe/London', h.opened_at))::DATE",
+	workforce: 'greatest(max(h.start_date), max(h.end_date))',
+	training: 'max(h.completed_date)'
+};
 
 export const migrations: Migration[] = [
 	{
@@ -125,17 +133,18 @@ CREATE TABLE settings (
 		version: 3,
 		name: 'uploads as-at date',
 		// Uploads made before this version get the default an upload now gets (api.md): the day after
-		// the latest date in the upload's rows, never after the upload day.
+		// the latest date in the upload's rows, never after the upload day. The date columns are
+		// written out as they were at version 3, so a later contract change cannot alter this step.
 		sql: `
 ALTER TABLE uploads ADD COLUMN as_of DATE;
 UPDATE uploads SET as_of = timezone('Europe/London', uploaded_at)::DATE;
-${KIND_NAMES.map((kind) => {
-	const latest = latestDateSql(kind, 'h');
-	if (!latest) return '';
-	return `UPDATE uploads SET as_of = least(as_of, coalesce(
+${Object.entries(V3_LATEST_DATE)
+	.map(
+		([kind, latest]) => `UPDATE uploads SET as_of = least(as_of, coalesce(
 	(SELECT ${latest} + 1 FROM h_${kind} h WHERE h.upload_seq = uploads.seq), as_of))
- WHERE kind = '${kind}';`;
-}).join('\n')}
+ WHERE kind = '${kind}';`
+	)
+	.join('\n')}
 `
 	}
 ];

@@ -25,7 +25,7 @@ import {
 	type Problem,
 	type ValidationReport
 } from './report';
-import { asOfProblem, defaultAsOf, latestDateSql } from './as-of';
+import { asOfProblem, completeTo, defaultAsOf, latestDateSql, POLICE_KINDS } from './as-of';
 import { ScanError, scanFile, transcode1252, type ScanResult } from './scan';
 import { CsvReadError, dropStaging, stage, validate, type Staging } from './validate';
 
@@ -368,6 +368,21 @@ async function gzipTo(src: string, dest: string): Promise<void> {
 	);
 }
 
+/**
+ * The warning for a police-data upload taken before the kind's current newest upload: it becomes the
+ * newest, so the dashboard's complete months move back (a file of old corrections does this).
+ */
+async function asOfMovesBack(tx: Queryable, kind: KindName, asOf: string): Promise<string | null> {
+	if (!(POLICE_KINDS as readonly string[]).includes(kind)) return null;
+	const row = await tx.one<{ as_of: string | null }>(
+		`SELECT arg_max(as_of, seq)::VARCHAR AS as_of FROM uploads WHERE kind = $kind AND active`,
+		{ kind }
+	);
+	const current = row?.as_of ?? null;
+	if (!current || asOf >= current) return null;
+	return `This file was taken on ${asOf}, before the current ${kind} data (taken ${current}). As the newest ${kind} upload it sets the ${kind} as-at date back to ${asOf}, so the dashboard's complete months end at ${completeTo(asOf)} until a newer extract is loaded; give the day it was really taken (as_of) if that is later.`;
+}
+
 /** Validate a CSV file and, when it passes every rule, load it as one upload (extracts.md). */
 export async function loadExtract(
 	db: Db,
@@ -571,6 +586,8 @@ export async function loadExtract(
 					];
 				}
 			}
+			const earlier = await asOfMovesBack(tx, kind, asOf);
+			if (earlier) finalReport.warnings = [...finalReport.warnings, earlier];
 			const uploadedAt = new Date().toISOString();
 			const archive = archivedFilePath(opts.config, { id, sha256: scan.sha256 });
 			await tx.run(

@@ -7,6 +7,7 @@ import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
 import { ANY_CELL_PATTERN, CELL_PATTERNS, safeValue } from './pii';
 import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
+import { ISO_DATE, ISO_TS, UK_DATE, UK_TS } from '../../dates';
 
 /** Names of one upload's temp tables; generated here, never from input. */
 export interface Staging {
@@ -87,10 +88,6 @@ export async function dropStaging(conn: Queryable, staging: Staging): Promise<vo
 	}
 }
 
-const ISO_DATE = String.raw`^(\d{4})-(\d{2})-(\d{2})$`;
-const UK_DATE = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})$`;
-const ISO_TS = String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$`;
-const UK_TS = String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`;
 const REF = String.raw`[A-Za-z0-9_/.-]{1,128}`;
 const OUTCOME = String.raw`([0-9]|1[0-9]|2[0-2]) ?[A-Za-z]?`;
 const TEXT_MAX = 200;

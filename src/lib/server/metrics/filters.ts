@@ -89,7 +89,9 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 			const latest = complete_to;
 			if (fromRaw) {
 				from = fromRaw;
-				to = latest >= fromRaw ? latest : addMonths(fromRaw, DEFAULT_MONTHS - 1);
+				// Never run on into months after the data: a `from` past the latest complete month asks
+				// for that one (incomplete) month only.
+				to = latest >= fromRaw ? latest : fromRaw;
 			} else {
 				to = latest;
 				from = addMonths(to, -(DEFAULT_MONTHS - 1));
@@ -108,7 +110,9 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 	const areaRaw = get('area');
 	if (areaRaw !== null && areaRaw.toLowerCase() !== 'all') {
 		const known = (await areas(db)).areas;
-		const match = known.find((a) => a.toLowerCase() === areaRaw.toLowerCase());
+		// Matched as uploads match areas (extracts/canonical.ts): case and repeated spaces ignored.
+		const key = (a: string) => a.replace(/\s+/g, ' ').trim().toLowerCase();
+		const match = known.find((a) => key(a) === key(areaRaw));
 		if (match) area = match;
 		else
 			problems.push({
@@ -166,6 +170,24 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 		);
 	}
 	return { from, to, area, offences, codes, domestic_abuse, as_of, complete_to };
+}
+
+/**
+ * The filters cut back to the latest complete month, for views that compare periods or annualise
+ * (Overview, Areas): an incomplete month never enters a comparison (metrics.md). `leftOut` names the
+ * months cut, for the page to say so.
+ */
+export function completeOnly(f: Filters): {
+	filters: Filters;
+	leftOut: { from: string; to: string } | null;
+} {
+	if (f.to <= f.complete_to) return { filters: f, leftOut: null };
+	const to = f.complete_to;
+	const from = f.from <= to ? f.from : to;
+	return {
+		filters: { ...f, from, to },
+		leftOut: { from: f.from > to ? f.from : addMonths(to, 1), to: f.to }
+	};
 }
 
 /** SQL parameters every family binds for the crime scope. */

@@ -8,7 +8,7 @@ export { spc, parseSpcMetric, SPC_LABELS } from './control';
 export { xmr, limits, signals, segments, MIN_POINTS, BASELINE_MAX } from './spc';
 export { describeSeries, describePoint } from './summary';
 export { dataFreshness, type DataFreshness, type KindFreshness } from './freshness';
-export { parseFilters, areas, offenceGroups, DEFAULT_MONTHS } from './filters';
+export { parseFilters, areas, offenceGroups, completeOnly, DEFAULT_MONTHS } from './filters';
 export { datasetAsAt, type AsAt } from './as-at';
 export {
 	toCsv,

@@ -23,7 +23,13 @@ export function parseRoles(raw: string | null): string[] | null {
 		...new Set(
 			raw
 				.split(',')
-				.map((r) => r.trim().toLowerCase())
+				// As uploads read roles (extracts/canonical.ts): `Response Officer`, `response-officer`.
+				.map((r) =>
+					r
+						.trim()
+						.toLowerCase()
+						.replace(/[\s_-]+/g, '_')
+				)
 				.filter(Boolean)
 		)
 	];

@@ -26,14 +26,18 @@ export function reportingWords(years: ReportingYear[]): Words {
 		};
 	}
 	const ratio = last.reporting_ratio;
+	// Judged on the percentage the page prints (one decimal place), so words and figure agree.
+	const shown = tenths(ratio);
 	const title =
-		ratio < 0.5
+		shown < 500
 			? `Most estimated stalking was not recorded in ${last.fy}`
-			: ratio < 1
-				? `More than half of estimated stalking was recorded in ${last.fy}`
-				: `Recorded stalking reached the estimated level in ${last.fy}`;
+			: shown === 500
+				? `About half of estimated stalking was recorded in ${last.fy}`
+				: shown < 1000
+					? `More than half of estimated stalking was recorded in ${last.fy}`
+					: `Recorded stalking reached the estimated level in ${last.fy}`;
 	const gap =
-		ratio < 1
+		shown < 1000
 			? `; about ${fmtCount(last.estimated_unreported)} did not reach a crime record`
 			: '; recorded crimes count offences, not victims, so they can exceed the estimate';
 	return {
@@ -42,8 +46,10 @@ export function reportingWords(years: ReportingYear[]): Words {
 	};
 }
 
-/** Rates closer than this are "about equally often": they would print the same to one decimal place. */
-const SAME_RATE = 0.0005;
+/** A rate as the page prints it, in tenths of a percent (fmtPct's one decimal place): 0.3326 -> 333. */
+function tenths(rate: number): number {
+	return Math.round(rate * 1000);
+}
 
 /**
  * Trained against untrained call handlers: which way the difference goes, said as a description
@@ -63,14 +69,15 @@ export function handlerWords(t: IdentificationFigures): Words {
 			summary: `No incidents in this view were handled by ${missing} handlers, so the two groups cannot be compared. ${groups}`
 		};
 	}
-	const diff = trained - untrained;
-	if (Math.abs(diff) < SAME_RATE) {
+	// Compared as printed, so the title never contradicts the two percentages under it.
+	const diff = tenths(trained) - tenths(untrained);
+	if (diff === 0) {
 		return {
 			title: 'Trained and untrained call handlers identified stalking about equally often',
 			summary: groups + caveat
 		};
 	}
-	const points = `${(Math.abs(diff) * 100).toFixed(1)} percentage points`;
+	const points = `${(Math.abs(diff) / 10).toFixed(1)} percentage points`;
 	return diff > 0
 		? {
 				title: 'Trained call handlers identified stalking more often than untrained ones',

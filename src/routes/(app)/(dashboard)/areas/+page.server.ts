@@ -1,11 +1,13 @@
 // Areas: every area side by side, monthly figures and the area's adults (16+) for rates per 1,000.
 import { getDb } from '$lib/server/db';
-import { monthly, reporting } from '$lib/server/metrics';
+import { completeOnly, monthly, reporting } from '$lib/server/metrics';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
-	const { filters, areaNames } = await parent();
+	const { filters: asked, areaNames } = await parent();
 	const db = await getDb();
+	// Areas are compared as yearly rates: complete months only (metrics.md).
+	const { filters, leftOut } = completeOnly(asked);
 	const list = filters.area === 'all' ? areaNames : [filters.area];
 	const rows = await Promise.all(
 		list.map(async (area) => {
@@ -23,5 +25,9 @@ export const load: PageServerLoad = async ({ parent }) => {
 		})
 	);
 	// Areas with no crimes and no population (e.g. workforce-only labels) add nothing side by side.
-	return { byArea: rows.filter((a) => a.totals.recorded > 0 || a.population !== null) };
+	return {
+		byArea: rows.filter((a) => a.totals.recorded > 0 || a.population !== null),
+		period: { from: filters.from, to: filters.to },
+		leftOut
+	};
 };

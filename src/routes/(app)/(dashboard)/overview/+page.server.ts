@@ -1,6 +1,6 @@
 // Overview: the latest 12 months against the 12 before, for each headline figure.
 import { getDb } from '$lib/server/db';
-import { addMonths, monthly, reporting, spc, training } from '$lib/server/metrics';
+import { addMonths, completeOnly, monthly, reporting, spc, training } from '$lib/server/metrics';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -8,7 +8,8 @@ export const load: PageServerLoad = async ({ parent }) => {
 	const db = await getDb();
 	// Two years ending at the chosen last month, never past the latest complete month: an incomplete
 	// month is never in a 12-month comparison (metrics.md).
-	const to = filters.to > filters.complete_to ? filters.complete_to : filters.to;
+	const { filters: complete, leftOut } = completeOnly(filters);
+	const to = complete.to;
 	const f = { ...filters, from: addMonths(to, -23), to };
 	const [recorded, arrests, charges, m, r, t] = await Promise.all([
 		spc(db, f, 'recorded'),
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async ({ parent }) => {
 	return {
 		period: { from: f.from, to: f.to },
 		/** The months asked for but left out because they are incomplete, for the page to say so. */
-		leftOut: filters.to > to ? { from: addMonths(to, 1), to: filters.to } : null,
+		leftOut,
 		recorded,
 		arrests,
 		charges,

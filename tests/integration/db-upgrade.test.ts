@@ -1,0 +1,96 @@
+// Upgrading a database made by the previous schema (version 2, before uploads had an as-at date):
+// opening it with the current code migrates it without loss and gives every old upload the as-at
+// date an upload now defaults to (api.md "Uploads").
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openDb, type Queryable } from '../../src/lib/server/db';
+import { migrate, migrations } from '../../src/lib/server/db/migrations';
+import { datasetAsAt } from '../../src/lib/server/metrics';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-upgrade-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A version-2 database with four uploads and their rows, written with DuckDB alone. */
+async function versionTwo(file: string): Promise<void> {
+	const instance = await DuckDBInstance.create(file);
+	const c = await instance.connect();
+	await c.run("SET TimeZone = 'UTC'");
+	const conn = {
+		run: async (sql: string, params?: Record<string, unknown>) => {
+			await c.run(sql, params as never);
+		},
+		all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
+	} as unknown as Queryable;
+	await migrate(
+		conn,
+		migrations.filter((m) => m.version <= 2)
+	);
+	const upload = (seq: number, kind: string, at: string) =>
+		c.run(`INSERT INTO uploads (id, seq, kind, mode, active, sha256, bytes, rows, inserted, replaced,
+			uploaded_by, uploaded_at, report)
+			VALUES ('up${seq}', ${seq}, '${kind}', 'merge', true, 'x${seq}', 1, 1, 1, 0, 'old', '${at}'::TIMESTAMPTZ, '{}')`);
+	// up1 crimes: latest recorded 2 June, uploaded 10 June -> as-at 3 June.
+	await upload(1, 'crimes', '2025-06-10T09:00:00Z');
+	await c.run(`INSERT INTO h_crimes (upload_seq, line, crime_ref, recorded_date, offence_code, area,
+		domestic_abuse) VALUES (1, 2, 'C1', '2025-05-20', '8Q', 'North', false),
+		(1, 3, 'C2', '2025-06-02', '8Q', 'North', true)`);
+	await c.run(`INSERT INTO crimes (upload_seq, crime_ref, recorded_date, offence_code, area,
+		domestic_abuse) SELECT upload_seq, crime_ref, recorded_date, offence_code, area, domestic_abuse
+		FROM h_crimes`);
+	// up2 incidents: 23:30 UTC on 31 May is 00:30 on 1 June in London -> as-at 2 June.
+	await upload(2, 'incidents', '2025-06-10T09:00:00Z');
+	await c.run(`INSERT INTO h_incidents (upload_seq, line, incident_ref, opened_at, area,
+		domestic_abuse, stalking_identified) VALUES
+		(2, 2, 'I1', '2025-05-31T23:30:00Z', 'North', true, false)`);
+	await c.run(`INSERT INTO incidents (upload_seq, incident_ref, opened_at, area, domestic_abuse,
+		stalking_identified) SELECT upload_seq, incident_ref, opened_at, area, domestic_abuse,
+		stalking_identified FROM h_incidents`);
+	// up3 arrests: an arrest on the upload day itself -> as-at the upload day, not the day after.
+	await upload(3, 'arrests', '2025-06-12T10:00:00Z');
+	await c.run(`INSERT INTO h_arrests VALUES (3, 2, 'A1', 'C1', '2025-06-12')`);
+	await c.run(`INSERT INTO arrests VALUES (3, 'A1', 'C1', '2025-06-12')`);
+	// up4 population (no dates): uploaded 23:30 UTC on 10 June = 11 June in London (BST).
+	await upload(4, 'population', '2025-06-10T23:30:00Z');
+	await c.run(`INSERT INTO h_population VALUES (4, 2, 'North', 2024, 1000)`);
+	await c.run(`INSERT INTO population VALUES (4, 'North', 2024, 1000)`);
+	c.closeSync();
+	instance.closeSync();
+}
+
+describe('a version 2 database', () => {
+	it('is migrated to the current version without loss, each upload dated as it is now', async () => {
+		const file = path.join(dir, 'v2.duckdb');
+		await versionTwo(file);
+		const db = await openDb(file);
+		try {
+			const versions = await db.all<{ version: number }>(
+				'SELECT version FROM schema_migrations ORDER BY version'
+			);
+			expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version).sort());
+			expect(await db.all('SELECT id, kind, as_of FROM uploads ORDER BY seq')).toEqual([
+				{ id: 'up1', kind: 'crimes', as_of: '2025-06-03' },
+				{ id: 'up2', kind: 'incidents', as_of: '2025-06-02' },
+				{ id: 'up3', kind: 'arrests', as_of: '2025-06-12' },
+				{ id: 'up4', kind: 'population', as_of: '2025-06-11' }
+			]);
+			// Nothing lost: 2 crimes (history and current), 1 incident, 1 arrest, 1 population row.
+			expect(
+				await db.one(`SELECT (SELECT count(*) FROM h_crimes)::INTEGER AS h_crimes,
+					(SELECT count(*) FROM crimes)::INTEGER AS crimes,
+					(SELECT count(*) FROM incidents)::INTEGER AS incidents,
+					(SELECT count(*) FROM arrests)::INTEGER AS arrests,
+					(SELECT count(*) FROM population)::INTEGER AS population`)
+			).toEqual({ h_crimes: 2, crimes: 2, incidents: 1, arrests: 1, population: 1 });
+			// The earliest police-data as-at date, 2 June (incidents), leaves May the last complete month.
+			expect(await datasetAsAt(db, '2025-06-20')).toEqual({
+				as_of: '2025-06-02',
+				complete_to: '2025-05'
+			});
+		} finally {
+			await db.close();
+		}
+	});
+});
