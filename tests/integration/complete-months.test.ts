@@ -3,9 +3,8 @@
 // months, part years and time to charge all stop at the latest complete month.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import type { Config } from '../../src/lib/server/config';
 import {
 	datasetCounts,
@@ -22,29 +21,19 @@ import {
 	spc
 } from '../../src/lib/server/metrics';
 import { monthRange } from '../../src/lib/server/metrics/months';
+import { extractDbs } from '../helpers/extract-db';
 
 const TODAY = '2025-06-10';
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'complete-months-'));
 let db: Db;
 let config: Config;
+const dbs = extractDbs('complete-months-');
+const root = dbs.root;
 let n = 0;
-
 beforeEach(async () => {
-	await db?.close();
-	const dir = path.join(root, String(++n));
-	db = await openDb(path.join(dir, 'test.duckdb'));
-	config = {
-		databasePath: path.join(dir, 'test.duckdb'),
-		dataDir: dir,
-		maxUploadBytes: 1024 * 1024,
-		sampleData: false,
-		logLevel: 'silent'
-	};
+	({ db, config } = await dbs.next());
+	n++;
 });
-afterAll(async () => {
-	await db?.close();
-	fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => dbs.cleanup());
 
 function write(name: string, lines: string[]): string {
 	const file = path.join(root, `${n}-${name}`);

@@ -3,10 +3,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openDb, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
 import type { Config } from '../../src/lib/server/config';
 import {
 	archivedFilePath,
@@ -22,6 +21,7 @@ import {
 import type { KindName } from '../../src/lib/server/extracts/contract';
 import { areas, identification, parseFilters, training } from '../../src/lib/server/metrics';
 import { setSetting } from '../../src/lib/server/settings';
+import { extractDbs } from '../helpers/extract-db';
 
 const FIX = path.resolve(import.meta.dirname, '../fixtures/extracts');
 const TODAY = '2024-06-01';
@@ -30,26 +30,10 @@ let dir: string;
 let db: Db;
 let config: Config;
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'extracts-load-'));
-let n = 0;
-
 // Each test starts from an empty database of its own (a real file) and an empty DATA_DIR.
-beforeEach(async () => {
-	await db?.close();
-	dir = path.join(root, String(++n));
-	db = await openDb(path.join(dir, 'test.duckdb'));
-	config = {
-		databasePath: path.join(dir, 'test.duckdb'),
-		dataDir: dir,
-		maxUploadBytes: 1024 * 1024,
-		sampleData: false,
-		logLevel: 'silent'
-	};
-});
-afterAll(async () => {
-	await db?.close();
-	fs.rmSync(root, { recursive: true, force: true });
-});
+const dbs = extractDbs('extracts-load-');
+beforeEach(async () => ({ db, config, dir } = await dbs.next()));
+afterAll(() => dbs.cleanup());
 
 function load(
 	file: string,
