@@ -15,6 +15,8 @@ export function serveEnv(env: Record<string, string | undefined>): {
 		ORIGIN: env.ORIGIN || `http://localhost:${PORT}`,
 		// adapter-node refuses bodies over BODY_SIZE_LIMIT (512 KB by default) before the app sees
 		// them; an upload may be MAX_UPLOAD_MB, plus a megabyte for a multipart form's other parts.
+		// This is the ceiling for the two upload routes only: hooks.server.ts holds every other
+		// route to 1 MB (src/lib/server/body-limit.ts).
 		BODY_SIZE_LIMIT:
 			env.BODY_SIZE_LIMIT ||
 			String(Math.round(Number(env.MAX_UPLOAD_MB || 512) * 1024 * 1024) + 1024 * 1024)

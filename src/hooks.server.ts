@@ -11,10 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { startup } from '$lib/server/startup';
 import { getDb } from '$lib/server/db';
 import { apiError } from '$lib/server/http';
+import { isUploadRoute, limitBody } from '$lib/server/body-limit';
 import { log } from '$lib/server/log';
 import {
-	SESSION_COOKIE,
 	apiRefusal,
+	crossSiteRefusal,
+	servedOverHttps,
+	sessionCookieName,
+	sessionCookieOptions,
 	decide,
 	isApiRoute,
 	sessionUser,
@@ -76,16 +80,25 @@ export const handleError: HandleServerError = ({ error: err, event, status, mess
 
 const guarded: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
-	const db = await getDb();
+	const secure = (res: Response) => withSecurityHeaders(res, servedOverHttps(event.url));
 	const routeId = event.route.id;
 	const api = routeId ? isApiRoute(routeId) : event.url.pathname.startsWith('/api/');
+	const { method, headers } = event.request;
 
-	const authorization = event.request.headers.get('authorization');
+	// Bodies: 1 MB before anything reads them, except the two upload routes (their own limit).
+	if (!isUploadRoute(method, routeId, event.url)) {
+		const limited = await limitBody(event.request, { api });
+		if ('refused' in limited) return secure(limited.refused);
+		event.request = limited.request;
+	}
+
+	const db = await getDb();
+	const authorization = headers.get('authorization');
 	if (api && authorization && /^bearer\s/i.test(authorization)) {
 		// A token that does not work is refused outright rather than treated as signed out.
 		const user = await userFromToken(db, authorization.replace(/^bearer\s+/i, '').trim());
 		if (!user) {
-			return withSecurityHeaders(
+			return secure(
 				apiError(
 					401,
 					'invalid_token',
@@ -97,10 +110,21 @@ const guarded: Handle = async ({ event, resolve }) => {
 		}
 		event.locals.user = user;
 	} else {
-		const sessionId = event.cookies.get(SESSION_COOKIE);
+		const cookieName = sessionCookieName(event.url);
+		const sessionId = event.cookies.get(cookieName);
+		// A cookie-borne unsafe request must name this site as its Origin (token requests carry no
+		// cookie authority). The one place this is checked; kit's form check stays on before it.
+		const crossSite = crossSiteRefusal({
+			method,
+			origin: headers.get('origin'),
+			siteOrigin: event.url.origin,
+			cookieAuthority: sessionId !== undefined,
+			api
+		});
+		if (crossSite) return secure(crossSite);
 		if (sessionId) {
 			event.locals.user = await sessionUser(db, sessionId);
-			if (!event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+			if (!event.locals.user) event.cookies.delete(cookieName, sessionCookieOptions(event.url));
 		}
 	}
 
@@ -108,13 +132,13 @@ const guarded: Handle = async ({ event, resolve }) => {
 	if (routeId !== null) {
 		const decision = decide(routeId, event.locals.user);
 		if (decision.kind !== 'allow') {
-			return withSecurityHeaders(api ? apiRefusal(decision) : refusePage(event, decision));
+			return secure(api ? apiRefusal(decision) : refusePage(event, decision));
 		}
 	}
-	const response = withSecurityHeaders(await resolve(event));
-	// Signed-in answers hold OFFICIAL-SENSITIVE figures: never from a shared cache.
+	const response = secure(await resolve(event));
+	// Signed-in answers hold OFFICIAL-SENSITIVE figures: kept in no cache, not even the browser's.
 	if (event.locals.user && !response.headers.has('cache-control')) {
-		response.headers.set('cache-control', 'private, no-cache');
+		response.headers.set('cache-control', 'no-store');
 	}
 	return response;
 };

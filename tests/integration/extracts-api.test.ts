@@ -122,7 +122,9 @@ describe('extracts API', () => {
 		expect(csv.headers.get('content-type')).toContain('text/csv');
 
 		const file = await getExtractFile(db, config, crimes.id);
-		expect(file.headers.get('content-disposition')).toBe('attachment; filename="crimes.csv"');
+		expect(file.headers.get('content-disposition')).toBe(
+			`attachment; filename="crimes.csv"; filename*=UTF-8''crimes.csv`
+		);
 		expect(
 			Buffer.from(await file.arrayBuffer()).equals(
 				fs.readFileSync(path.join(FIX, 'crimes-valid.csv'))

@@ -117,15 +117,39 @@ describe('the route guard', () => {
 });
 
 describe('redirects after sign-in stay on this site', () => {
+	const ORIGIN = 'https://dash.example';
 	it.each([
 		[null, '/'],
+		['', '/'],
 		['/admin/users?x=1', '/admin/users?x=1'],
+		['/extracts#history', '/extracts#history'],
 		['https://evil.example/', '/'],
 		['//evil.example/', '/'],
 		['/\\evil.example', '/'],
-		['javascript:alert(1)', '/']
-	])('next=%s goes to %s', (next, to) => {
-		expect(safeNext(next)).toBe(to);
+		['javascript:alert(1)', '/'],
+		// Browsers drop tabs and newlines from a Location, so these would become //evil.example.
+		['/\t/evil.example', '/'],
+		['/\n/evil.example', '/'],
+		['/\r\n/evil.example', '/'],
+		['/\u0000/evil.example', '/'],
+		['/\u007f/evil.example', '/'],
+		['/\u0085/evil.example', '/'],
+		// A backslash anywhere, not only second.
+		['/x/..\\..\\evil.example', '/'],
+		['/overview\\', '/'],
+		// Resolved against the site: dot segments stay on it; an encoded tab stays a literal %09.
+		['/a/../../overview', '/overview'],
+		['/%09/evil.example', '/%09/evil.example'],
+		['/' + 'a'.repeat(3000), '/']
+	])('next=%j goes to %s', (next, to) => {
+		expect(safeNext(next, ORIGIN)).toBe(to);
+	});
+
+	it('accepts the origin as a URL and keeps only paths on it', () => {
+		expect(safeNext('/training?area=all', new URL('http://localhost:3000/login'))).toBe(
+			'/training?area=all'
+		);
+		expect(safeNext('///evil.example', new URL('http://localhost:3000/login'))).toBe('/');
 	});
 
 	it('keeps the page asked for in the sign-in link', () => {

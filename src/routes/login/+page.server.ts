@@ -6,12 +6,13 @@ import {
 	createSession,
 	safeNext,
 	PASSWORD_CHANGE_PATH,
-	SESSION_COOKIE
+	sessionCookieName,
+	sessionCookieOptions
 } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const next = safeNext(url.searchParams.get('next'));
+	const next = safeNext(url.searchParams.get('next'), url.origin);
 	if (locals.user) redirect(303, locals.user.mustChangePassword ? PASSWORD_CHANGE_PATH : next);
 	return { next };
 };
@@ -21,7 +22,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const name = String(form.get('name') ?? '').trim();
 		const password = String(form.get('password') ?? '');
-		const next = safeNext(String(form.get('next') ?? ''));
+		const next = safeNext(String(form.get('next') ?? ''), event.url.origin);
 		const errors: { field: string; message: string }[] = [];
 		if (!name) errors.push({ field: 'name', message: 'Enter your user name.' });
 		if (!password) errors.push({ field: 'password', message: 'Enter your password.' });
@@ -40,14 +41,9 @@ export const actions: Actions = {
 		const id = await createSession(db, {
 			userName: result.user.name,
 			address,
-			replacing: event.cookies.get(SESSION_COOKIE)
+			replacing: event.cookies.get(sessionCookieName(event.url))
 		});
-		event.cookies.set(SESSION_COOKIE, id, {
-			path: '/',
-			httpOnly: true,
-			sameSite: 'lax',
-			secure: event.url.protocol === 'https:'
-		});
+		event.cookies.set(sessionCookieName(event.url), id, sessionCookieOptions(event.url));
 		redirect(303, result.user.mustChangePassword ? PASSWORD_CHANGE_PATH : next);
 	}
 };

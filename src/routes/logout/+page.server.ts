@@ -1,7 +1,7 @@
 // Sign-out: a POST (a link could be triggered from another site), ending the session server-side.
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { signOut, SESSION_COOKIE } from '$lib/server/auth';
+import { signOut, sessionCookieName, sessionCookieOptions } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -11,9 +11,10 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const id = event.cookies.get(SESSION_COOKIE);
+		const name = sessionCookieName(event.url);
+		const id = event.cookies.get(name);
 		if (id) await signOut(await getDb(), id, event.getClientAddress());
-		event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		event.cookies.delete(name, sessionCookieOptions(event.url));
 		redirect(303, '/login');
 	}
 };

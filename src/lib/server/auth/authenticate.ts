@@ -1,6 +1,7 @@
 // Checking a user name and password at sign-in: throttled, audited, and silent about which names exist.
 import type { Db } from '../db';
 import { audit } from '../audit';
+import { signInTarget } from './audit-name';
 import { dummyHash, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import type { SignedInUser } from './sessions';
 import { clearFailures, recordFailure, throttleWait } from './throttle';
@@ -39,11 +40,12 @@ export async function authenticate(
 	const waitMs = await throttleWait(db, { userName: name, address, now });
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
+		const target = await signInTarget(db, name);
 		await db.write((tx) =>
 			audit(tx, {
 				actor: null,
 				action: 'sign_in_failed',
-				target: name,
+				target,
 				address,
 				details: { reason: 'throttled', retry_after_seconds: seconds }
 			})
@@ -78,12 +80,14 @@ export async function authenticate(
 				: null;
 
 	if (reason || !row) {
+		// Computed outside the write: the key may need a write of its own on first use.
+		const target = await signInTarget(db, name, row !== undefined);
 		await db.write(async (tx) => {
 			await recordFailure(tx, { userName: name, address, now });
 			await audit(tx, {
 				actor: null,
 				action: 'sign_in_failed',
-				target: name,
+				target,
 				address,
 				details: { reason }
 			});

@@ -62,11 +62,26 @@ export function decide(routeId: string, user: GuardUser | null): Decision {
 	return { kind: 'allow' };
 }
 
-/** Where to send someone after sign-in: only a path on this site, never another origin. */
-export function safeNext(next: string | null | undefined): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-	if (/[\r\n]/.test(next)) return '/';
-	return next;
+/**
+ * Where to send someone after sign-in: a path on this site only. `next` is resolved against the
+ * site's own origin (kit's url, from ORIGIN) and kept only when that origin is unchanged; control
+ * characters (a tab or newline that a browser drops, turning `/\t/evil` into `//evil`) and
+ * backslashes (read as `/` by browsers) refuse it anywhere. Anything refused goes to the overview.
+ */
+export function safeNext(next: string | null | undefined, origin: string | URL): string {
+	if (!next || next.length > 2048 || !next.startsWith('/')) return '/';
+	// C0 controls, DEL, C1 controls, and the backslash.
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return '/';
+	const base = new URL(origin);
+	let url: URL;
+	try {
+		url = new URL(next, base);
+	} catch {
+		return '/';
+	}
+	if (url.origin !== base.origin) return '/';
+	return url.pathname + url.search + url.hash;
 }
 
 /** `/login?next=<the page asked for>`. */

@@ -14,14 +14,19 @@ const HEADERS: Record<string, string> = {
 	'x-frame-options': 'DENY'
 };
 
-export function withSecurityHeaders(response: Response): Response {
+/** Over https only: a browser that has seen the site over TLS never tries plain http for a year. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** `https`: the site is served over https (ORIGIN https), so HSTS is sent too. */
+export function withSecurityHeaders(response: Response, https = false): Response {
+	const headers = https ? { ...HEADERS, 'strict-transport-security': HSTS } : HEADERS;
 	let res = response;
 	try {
-		for (const [k, v] of Object.entries(HEADERS)) res.headers.set(k, v);
+		for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
 	} catch {
 		// Some responses (e.g. from fetch or Response.redirect) have immutable headers: copy them.
 		res = new Response(response.body, response);
-		for (const [k, v] of Object.entries(HEADERS)) res.headers.set(k, v);
+		for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
 	}
 	if (!res.headers.has('content-security-policy')) {
 		res.headers.set('content-security-policy', FALLBACK_CSP);

@@ -49,6 +49,8 @@ export {
 	PASSWORD_CHANGE_PATH,
 	type Decision
 } from './guard';
-export { withSecurityHeaders } from './headers';
+export { withSecurityHeaders, HSTS } from './headers';
+export { servedOverHttps, sessionCookieName, sessionCookieOptions } from './cookie';
+export { crossSiteRefusal, UNSAFE_METHODS } from './origin';
 export { ensureFirstAdmin } from './first-admin';
 export { THROTTLE, delayAfter } from './throttle';

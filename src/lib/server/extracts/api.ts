@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { audit } from '../audit';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import { contentDisposition, safeFileName } from '../download';
 import { HttpError } from '../http';
 import { isIsoDate } from './as-of';
 import { isKindName, KIND_NAMES, type KindName } from './contract';
@@ -120,7 +121,7 @@ export async function postExtract(
 			db,
 			{
 				path: received.path,
-				fileName: received.fileName ?? url.searchParams.get('filename') ?? undefined
+				fileName: received.fileName ?? safeFileName(url.searchParams.get('filename'))
 			},
 			{ kind, mode, asOf, user: caller.user, address: caller.address, config }
 		);
@@ -151,7 +152,7 @@ export async function getExtract(db: Db, id: string, url: URL): Promise<Response
 		return new Response(reportToCsv(upload.report), {
 			headers: {
 				'content-type': 'text/csv; charset=utf-8',
-				'content-disposition': `attachment; filename="${upload.id}-report.csv"`
+				'content-disposition': contentDisposition(`${upload.id}-report.csv`)
 			}
 		});
 	}
@@ -169,12 +170,11 @@ export async function getExtractFile(db: Db, config: Config, id: string): Promis
 			`The archived file of upload ${upload.id} is missing from ${config.dataDir}/uploads; restore it from backup.`
 		);
 	}
-	const name = (upload.file_name ?? `${upload.id}.csv`).replace(/["\\]/g, '_');
 	const body = Readable.toWeb(fs.createReadStream(file).pipe(zlib.createGunzip()));
 	return new Response(body as ReadableStream, {
 		headers: {
 			'content-type': 'text/csv',
-			'content-disposition': `attachment; filename="${name}"`,
+			'content-disposition': contentDisposition(upload.file_name, `${upload.id}.csv`),
 			'x-checksum-sha256': upload.sha256
 		}
 	});

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { audit } from '../audit';
 import type { Config } from '../config';
 import type { Db, Queryable } from '../db';
+import { safeFileName } from '../download';
 import { HttpError, type ErrorDetail } from '../http';
 import { KINDS, KIND_NAMES, type KindName } from './contract';
 import {
@@ -389,7 +390,9 @@ export async function loadExtract(
 	input: { path: string; fileName?: string },
 	opts: LoadOptions
 ): Promise<LoadOutcome> {
-	const fileName = input.fileName ?? path.basename(input.path);
+	// Every stored name is sanitised here, whoever sent it (API, page, CLI, sample).
+	const fileName =
+		safeFileName(input.fileName) ?? safeFileName(path.basename(input.path)) ?? 'upload.csv';
 	const mode = opts.mode ?? 'merge';
 	const today = opts.today ?? londonToday();
 	const temps: string[] = [];

@@ -6,6 +6,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Config } from '../config';
+import { safeFileName } from '../download';
 import { HttpError } from '../http';
 import { tempFilePath } from './index';
 
@@ -39,14 +40,6 @@ class Limit extends Transform {
 	}
 }
 
-function safeName(name: string | undefined): string | undefined {
-	if (!name) return undefined;
-	// Keep only the base name, printable and short: it is shown in reports and used as a download name.
-	const base = name.split(/[\\/]/).pop() ?? '';
-	const clean = base.replace(/[^\w .()-]/g, '_').slice(0, 120);
-	return clean || undefined;
-}
-
 /** Stream the request's CSV to a temp file. The caller removes `path` when done. */
 export async function receiveUpload(request: Request, config: Config): Promise<Received> {
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
@@ -76,7 +69,7 @@ export async function receiveUpload(request: Request, config: Config): Promise<R
 				fs.createWriteStream(dest)
 			);
 			const name = new URL(request.url).searchParams.get('filename') ?? undefined;
-			return { path: dest, fileName: safeName(name), fields: {} };
+			return { path: dest, fileName: safeFileName(name), fields: {} };
 		}
 		throw new HttpError(
 			415,
@@ -110,7 +103,7 @@ async function receiveMultipart(
 				return;
 			}
 			got = true;
-			fileName = safeName(info.filename);
+			fileName = safeFileName(info.filename);
 			stream.on('limit', () => stream.destroy(tooLarge(config.maxUploadBytes)));
 			writing = pipeline(stream, fs.createWriteStream(dest));
 			writing.catch(reject);

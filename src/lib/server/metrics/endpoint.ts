@@ -1,5 +1,6 @@
 // The shared body of every metrics endpoint: parse filters, compute, answer JSON or CSV, map errors.
 import type { Queryable } from '../db';
+import { contentDisposition } from '../download';
 import { apiError, HttpError } from '../http';
 import { parseFilters } from './filters';
 import type { Filters } from './types';
@@ -43,7 +44,7 @@ export async function metricsResponse<T>(
 			return new Response(csv(result), {
 				headers: {
 					'content-type': 'text/csv; charset=utf-8',
-					'content-disposition': `attachment; filename="${name}-${filters.from}-${filters.to}.csv"`
+					'content-disposition': contentDisposition(`${name}-${filters.from}-${filters.to}.csv`)
 				}
 			});
 		}

@@ -5,7 +5,7 @@ import {
 	AuthError,
 	changePassword,
 	sha256,
-	SESSION_COOKIE,
+	sessionCookieName,
 	MIN_PASSWORD_LENGTH
 } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,7 +35,7 @@ export const actions: Actions = {
 		}
 		if (errors.length) return fail(400, { errors });
 		try {
-			const sessionId = event.cookies.get(SESSION_COOKIE);
+			const sessionId = event.cookies.get(sessionCookieName(event.url));
 			await changePassword(await getDb(), {
 				name: user.name,
 				current,

@@ -1,6 +1,7 @@
 // Admin: the filtered audit log as CSV (formula-looking cells escaped for spreadsheets).
 import { getDb } from '$lib/server/db';
 import { apiError } from '$lib/server/http';
+import { contentDisposition } from '$lib/server/download';
 import { refusal } from '$lib/server/auth';
 import { auditCsv, parseAuditFilter } from '$lib/server/audit';
 import type { RequestHandler } from './$types';
@@ -22,7 +23,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	return new Response(csv, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="audit-log-${day}.csv"`,
+			'content-disposition': contentDisposition(`audit-log-${day}.csv`),
 			'cache-control': 'no-store'
 		}
 	});
