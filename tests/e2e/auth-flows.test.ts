@@ -7,6 +7,8 @@ import { formPost, get, PW, sessionCookieOf, signIn } from './auth-http';
 
 let server: TestServer;
 let doraToken = '';
+let expiredToken = '';
+const DAY = 24 * 3600_000;
 const NEWBIE_PW = 'first-time-password-1';
 
 beforeAll(async () => {
@@ -22,6 +24,15 @@ beforeAll(async () => {
 				actor: 'test'
 			});
 			doraToken = (await createToken(db, { userName: 'dora', label: 'R', actor: 'test' })).token;
+			// Made 91 days ago with the default 90-day term: expired a day ago.
+			expiredToken = (
+				await createToken(db, {
+					userName: 'root',
+					label: 'last quarter',
+					actor: 'test',
+					now: new Date(Date.now() - 91 * DAY)
+				})
+			).token;
 		}
 	});
 });
@@ -169,10 +180,14 @@ describe('admin pages', () => {
 		const res = await formPost(
 			server.url,
 			'/admin/tokens?/create',
-			{ user: 'root', label: 'smoke' },
+			{ user: 'root', label: 'smoke', days: '7' },
 			cookie
 		);
-		const token = (await res.text()).match(/value="(spd_[^"]+)"/)?.[1];
+		const html = await res.text();
+		const token = html.match(/value="(spd_[^"]+)"/)?.[1];
+		// The term asked for: it expires 7 days from now (to the minute the page shows).
+		const expires = html.match(/it expires (\d{4}-\d\d-\d\d \d\d:\d\d) UTC/)?.[1];
+		expect(Math.abs(Date.parse(`${expires}Z`) - (Date.now() + 7 * DAY))).toBeLessThan(2 * 60_000);
 		// 32 random bytes in base64url without padding: ceil(32 × 4 / 3) = 43 characters.
 		expect(token).toMatch(/^spd_[A-Za-z0-9_-]{43}$/);
 		expect(
@@ -180,7 +195,20 @@ describe('admin pages', () => {
 		).toBe(200);
 		const list = await (await get(server.url, '/admin/tokens', { cookie })).text();
 		expect(list).toContain('smoke');
+		expect(list).toContain(`${expires} UTC`);
 		expect(list).not.toContain(token!);
+	});
+
+	it('refuses an expired token with 401 and lists it as expired', async () => {
+		const res = await get(server.url, '/api/v1/extracts', {
+			authorization: `Bearer ${expiredToken}`
+		});
+		expect(res.status).toBe(401);
+		expect((await res.json()).error.code).toBe('invalid_token');
+		const cookie = await signIn(server.url, 'root');
+		const list = await (await get(server.url, '/admin/tokens', { cookie })).text();
+		const row = list.slice(list.indexOf('last quarter'));
+		expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/Expired/);
 	});
 
 	it('exports the filtered audit log as CSV', async () => {

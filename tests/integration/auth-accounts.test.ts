@@ -25,6 +25,9 @@ import {
 	userFromToken
 } from '../../src/lib/server/auth';
 import { auditCsv, queryAudit } from '../../src/lib/server/audit';
+import { THROTTLE } from '../../src/lib/server/auth/throttle';
+import { pruneSessions } from '../../src/lib/server/auth/sessions';
+import { setSetting } from '../../src/lib/server/settings';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-accounts-'));
 let db: Db;
@@ -152,15 +155,14 @@ describe('sign-in', () => {
 		expect(await auditActions()).toEqual(['user_created', 'sign_in_failed', 'sign_in_failed']);
 	});
 
-	it('after 5 failures for a name, refuses even the right password until the wait is over', async () => {
+	it('after 5 failures for a name from one address, refuses even the right password there until the wait is over', async () => {
 		await createUser(db, { name: 'hana', roles: 'viewer', password: PW, ...by });
 		const t0 = Date.parse('2024-05-01T09:00:00Z');
-		// Five failures a second apart from five addresses: only the per-name count reaches 5.
 		for (let i = 0; i < 5; i++) {
 			const r = await authenticate(db, {
 				name: 'hana',
 				password: 'guess-number-' + i,
-				address: `10.1.0.${i}`,
+				address: '10.1.0.1',
 				now: new Date(t0 + i * 1000)
 			});
 			expect(r.ok === false && r.reason).toBe('refused');
@@ -169,32 +171,111 @@ describe('sign-in', () => {
 		const early = await authenticate(db, {
 			name: 'hana',
 			password: PW,
-			address: '10.9.9.9',
+			address: '10.1.0.1',
 			now: new Date(t0 + 10_000)
 		});
 		expect(early).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 24 });
 		expect(early.ok === false && early.message).toMatch(/Wait 24 seconds/);
-		// Another user is not held up.
+		// Another user from that address is not held up.
 		await createUser(db, { name: 'ivan', roles: 'viewer', password: PW, ...by });
 		const other = await authenticate(db, {
 			name: 'ivan',
 			password: PW,
-			address: '10.9.9.9',
+			address: '10.1.0.1',
 			now: new Date(t0 + 10_000)
 		});
 		expect(other.ok).toBe(true);
 		const later = await authenticate(db, {
 			name: 'hana',
 			password: PW,
-			address: '10.9.9.9',
+			address: '10.1.0.1',
 			now: new Date(t0 + 34_001)
 		});
 		expect(later.ok).toBe(true);
 	});
 
-	it('after 5 failures from an address, throttles any name from it, existing or not', async () => {
+	it('counts 50 parallel wrong guesses one by one: 5 get a password check, 45 are throttled', async () => {
+		await createUser(db, { name: 'nina', roles: 'viewer', password: PW, ...by });
+		const now = new Date('2024-05-01T09:00:00Z');
+		const results = await Promise.all(
+			Array.from({ length: 50 }, (_, i) =>
+				authenticate(db, {
+					name: 'nina',
+					password: `wrong-guess-${i}`,
+					address: '198.51.100.4',
+					now
+				})
+			)
+		);
+		const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
+		expect(reasons.filter((r) => r === 'refused')).toHaveLength(THROTTLE.freeFailures + 1);
+		expect(reasons.filter((r) => r === 'throttled')).toHaveLength(45);
+		const failed = await db.all<{ reason: string; n: number }>(
+			`SELECT details->>'reason' AS reason, count(*)::INTEGER AS n FROM audit_log
+			 WHERE action = 'sign_in_failed' GROUP BY ALL ORDER BY reason`
+		);
+		expect(failed).toEqual([
+			{ reason: 'throttled', n: 45 },
+			{ reason: 'wrong_password', n: 5 }
+		]);
+		// Only the 5 checked guesses count towards later waits.
+		expect(await db.one('SELECT count(*)::INTEGER AS n FROM login_failures')).toEqual({ n: 5 });
+	});
+
+	it('failing as admin from one address does not lock admin out from another', async () => {
+		await createUser(db, { name: 'admin', roles: 'admin', password: PW, ...by });
+		const now = new Date('2024-05-01T09:00:00Z');
+		await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				authenticate(db, {
+					name: 'admin',
+					password: `guess-${i}-xxxxxx`,
+					address: '203.0.113.66',
+					now
+				})
+			)
+		);
+		const attacker = await authenticate(db, {
+			name: 'admin',
+			password: PW,
+			address: '203.0.113.66',
+			now
+		});
+		expect(attacker).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 30 });
+		const owner = await authenticate(db, { name: 'admin', password: PW, address: '10.0.0.5', now });
+		expect(owner).toMatchObject({ ok: true, user: { name: 'admin' } });
+		// The owner's success leaves the attacker's count standing.
+		expect(
+			await authenticate(db, { name: 'admin', password: PW, address: '203.0.113.66', now })
+		).toMatchObject({ ok: false, reason: 'throttled' });
+	});
+
+	it('after 31 failures for a name from many addresses, throttles that name from anywhere', async () => {
+		await createUser(db, { name: 'olga', roles: 'viewer', password: PW, ...by });
 		const t0 = Date.parse('2024-05-01T09:00:00Z');
-		for (let i = 0; i < 5; i++) {
+		// 4 a second apart from each of 8 addresses: every pair stays within its free 4.
+		for (let i = 0; i < THROTTLE.userFreeFailures + 1; i++) {
+			const r = await authenticate(db, {
+				name: 'olga',
+				password: 'guess-number-' + i,
+				address: `10.2.0.${Math.floor(i / 4)}`,
+				now: new Date(t0 + i * 1000)
+			});
+			expect(r.ok === false && r.reason).toBe('refused');
+		}
+		// The 31st failure was at t0+30 s: a 30 s wait to t0+60 s, from an address never used.
+		const r = await authenticate(db, {
+			name: 'olga',
+			password: PW,
+			address: '10.9.9.9',
+			now: new Date(t0 + 40_000)
+		});
+		expect(r).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 20 });
+	});
+
+	it('after 11 failures from an address, throttles any name from it, existing or not', async () => {
+		const t0 = Date.parse('2024-05-01T09:00:00Z');
+		for (let i = 0; i < THROTTLE.addressFreeFailures + 1; i++) {
 			await authenticate(db, {
 				name: `spray${i}`,
 				password: 'x'.repeat(12),
@@ -227,16 +308,61 @@ describe('sessions', () => {
 		expect(await sessionUser(db, first)).toBeNull();
 	});
 
-	it('ends a session idle for more than 8 hours, and keeps one in use alive', async () => {
+	it('ends a session idle for more than 30 minutes, and keeps one in use alive', async () => {
 		await createUser(db, { name: 'kim', roles: 'viewer', password: PW, ...by });
 		const t0 = new Date('2024-05-01T09:00:00Z');
 		const sid = await createSession(db, { userName: 'kim', now: t0 });
-		const at = (h: number) => new Date(t0.getTime() + h * 3600_000);
-		// Used at 7 h, so still alive at 14 h (7 h idle), gone at 15 h 1 min (8 h 1 min idle).
-		expect(await sessionUser(db, sid, { now: at(7) })).not.toBeNull();
-		expect(await sessionUser(db, sid, { now: at(14) })).not.toBeNull();
-		expect(await sessionUser(db, sid, { now: at(22 + 1 / 60) })).toBeNull();
+		const at = (min: number) => new Date(t0.getTime() + min * 60_000);
+		// Used at 29 min, so still alive at 58 min (29 min idle), gone at 89 min (30 min 1 s idle).
+		expect(await sessionUser(db, sid, { now: at(29) })).not.toBeNull();
+		expect(await sessionUser(db, sid, { now: at(58) })).not.toBeNull();
+		expect(await sessionUser(db, sid, { now: at(88 + 1 / 60) })).toBeNull();
 		expect(await db.one('SELECT * FROM sessions')).toBeUndefined();
+	});
+
+	it('ends a session 12 hours after sign-in, however busy', async () => {
+		await createUser(db, { name: 'kai', roles: 'viewer', password: PW, ...by });
+		const t0 = new Date('2024-05-01T09:00:00Z');
+		const sid = await createSession(db, { userName: 'kai', now: t0 });
+		// Used every 20 minutes: never idle, but over at 12 h.
+		for (let min = 20; min <= 12 * 60; min += 20) {
+			expect(
+				await sessionUser(db, sid, { now: new Date(t0.getTime() + min * 60_000) })
+			).toMatchObject({
+				name: 'kai'
+			});
+		}
+		expect(
+			await sessionUser(db, sid, { now: new Date(t0.getTime() + 12 * 3600_000 + 1000) })
+		).toBeNull();
+		expect(await db.one('SELECT count(*)::INTEGER AS n FROM sessions')).toEqual({ n: 0 });
+	});
+
+	it('takes both limits from the settings an admin changes (audited), and prunes by both', async () => {
+		await createUser(db, { name: 'lou', roles: 'viewer', password: PW, ...by });
+		await setSetting(db, 'session_idle_minutes', 60, 'boss');
+		await setSetting(db, 'session_lifetime_hours', 2, 'boss');
+		const changed = await queryAudit(db, { action: 'settings_changed' });
+		expect(changed.rows.map((r) => [r.target, JSON.parse(r.details)])).toEqual([
+			['session_lifetime_hours', { before: 12, after: 2 }],
+			['session_idle_minutes', { before: 30, after: 60 }]
+		]);
+		await expect(setSetting(db, 'session_idle_minutes', 0, 'boss')).rejects.toThrow(
+			/session_idle_minutes was not changed/
+		);
+		const t0 = new Date('2024-05-01T09:00:00Z');
+		const at = (min: number) => new Date(t0.getTime() + min * 60_000);
+		const idle = await createSession(db, { userName: 'lou', now: t0 });
+		const busy = await createSession(db, { userName: 'lou', now: t0 });
+		const fresh = await createSession(db, { userName: 'lou', now: at(100) });
+		expect(await sessionUser(db, idle, { now: at(59) })).not.toBeNull();
+		for (const min of [40, 80, 110])
+			expect(await sessionUser(db, busy, { now: at(min) })).not.toBeNull();
+		// At 2 h 1 min: `idle` was last seen 62 min ago, `busy` is older than 2 h; `fresh` stays.
+		await pruneSessions(db, { now: at(121) });
+		const left = await db.all<{ id_hash: string }>('SELECT id_hash FROM sessions');
+		expect(left.map((r) => r.id_hash)).toEqual([sha256(fresh)]);
+		expect(await sessionUser(db, busy, { now: at(121) })).toBeNull();
 	});
 
 	it('signing out deletes the session and records it', async () => {
@@ -271,6 +397,33 @@ describe('API tokens', () => {
 		expect(await userFromToken(db, token)).toBeNull();
 		await expect(revokeToken(db, { id, ...by })).rejects.toThrow(/already revoked/);
 		expect(await userFromToken(db, token.slice(0, -1) + 'x')).toBeNull();
+	});
+
+	it('expire 90 days after creation unless given another term, and are listed with the expiry', async () => {
+		await createUser(db, { name: 'noor', roles: 'analyst', password: PW, ...by });
+		const t0 = new Date('2024-05-01T09:00:00Z');
+		const day = 24 * 3600_000;
+		const { token, expiresAt } = await createToken(db, { userName: 'noor', ...by, now: t0 });
+		expect(expiresAt).toBe('2024-07-30T09:00:00.000Z');
+		const week = await createToken(db, { userName: 'noor', ...by, now: t0, days: 7 });
+		expect(week.expiresAt).toBe('2024-05-08T09:00:00.000Z');
+		expect((await listTokens(db)).map((t) => t.expiresAt).sort()).toEqual([
+			'2024-05-08T09:00:00.000Z',
+			'2024-07-30T09:00:00.000Z'
+		]);
+		expect(
+			(await userFromToken(db, week.token, new Date(t0.getTime() + 7 * day - 1000)))?.name
+		).toBe('noor');
+		expect(await userFromToken(db, week.token, new Date(t0.getTime() + 7 * day))).toBeNull();
+		expect((await userFromToken(db, token, new Date(t0.getTime() + 90 * day - 1000)))?.name).toBe(
+			'noor'
+		);
+		expect(await userFromToken(db, token, new Date(t0.getTime() + 90 * day + 1000))).toBeNull();
+		for (const days of [0, 367, 1.5]) {
+			await expect(createToken(db, { userName: 'noor', ...by, days })).rejects.toThrow(
+				/whole number of days from 1 to 366/
+			);
+		}
 	});
 });
 

@@ -76,6 +76,32 @@ describe('cli user and token', () => {
 		await db.close();
 	});
 
+	it('token create --days sets the expiry that token list shows', async () => {
+		const before = Date.now();
+		const run = io(dbPath);
+		expect(await tokenCommand(['create', 'pat', '--label', 'week', '--days', '7'], run.io)).toBe(0);
+		const list = io(dbPath);
+		await tokenCommand(['list', 'pat'], list.io);
+		const header = list.out[0].split('\t');
+		expect(header).toEqual([
+			'id',
+			'user',
+			'label',
+			'created_at',
+			'created_by',
+			'expires_at',
+			'last_used_at',
+			'revoked_at'
+		]);
+		const row = list.out.map((l) => l.split('\t')).find((r) => r[2] === 'week')!;
+		const created = Date.parse(row[3]);
+		expect(created).toBeGreaterThanOrEqual(before - 1000);
+		expect(Date.parse(row[5]) - created).toBe(7 * 24 * 3600_000);
+		await expect(
+			tokenCommand(['create', 'pat', '--days', 'soon'], io(dbPath).io)
+		).rejects.toMatchObject({ exitCode: 2 });
+	});
+
 	it('refuses bad input with exit 1 (known problem) or a usage error (exit 2)', async () => {
 		const bad = io(dbPath);
 		expect(await userCommand(['roles', 'pat', 'superuser'], bad.io)).toBe(1);

@@ -94,3 +94,35 @@ describe('a version 2 database', () => {
 		}
 	});
 });
+
+describe('a version 3 database', () => {
+	it('gives every API token an expiry 90 days after its creation', async () => {
+		const file = path.join(dir, 'v3.duckdb');
+		const instance = await DuckDBInstance.create(file);
+		const c = await instance.connect();
+		await c.run("SET TimeZone = 'UTC'");
+		await migrate(
+			{
+				run: async (sql: string, params?: Record<string, unknown>) => {
+					await c.run(sql, params as never);
+				},
+				all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
+			} as unknown as Queryable,
+			migrations.filter((m) => m.version <= 3)
+		);
+		await c.run(`INSERT INTO api_tokens (id, token_hash, user_name, created_at, created_by) VALUES
+			('tok_old', 'h1', 'ana', '2024-01-10T08:00:00Z', 'boss'),
+			('tok_new', 'h2', 'ana', '2025-06-01T12:30:00Z', 'boss')`);
+		c.closeSync();
+		instance.closeSync();
+		const db = await openDb(file);
+		try {
+			expect(await db.all('SELECT id, expires_at FROM api_tokens ORDER BY id')).toEqual([
+				{ id: 'tok_new', expires_at: '2025-08-30T12:30:00.000Z' },
+				{ id: 'tok_old', expires_at: '2024-04-09T08:00:00.000Z' }
+			]);
+		} finally {
+			await db.close();
+		}
+	});
+});

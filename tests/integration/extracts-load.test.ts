@@ -1,6 +1,6 @@
 // The extract pipeline end to end on a real DuckDB file: every refusal reason, every accepted variant,
 // merge/replace, rollback/restore, the archive, and that a refusal changes no table.
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import {
 	type UploadInfo
 } from '../../src/lib/server/extracts';
 import type { KindName } from '../../src/lib/server/extracts/contract';
+import { CELL_PATTERNS, PATTERN_CELL_CHARS } from '../../src/lib/server/extracts/pii';
 import { areas, identification, parseFilters, training } from '../../src/lib/server/metrics';
 import { setSetting } from '../../src/lib/server/settings';
 import { extractDbs } from '../helpers/extract-db';
@@ -273,6 +274,41 @@ describe('validation report', () => {
 			expect(everything).not.toContain(secret);
 		}
 		expect(problems[0].reason).toMatch(/remove or pseudonymise this column/);
+	});
+
+	it('checks a 200,000-character cell on its first 256 characters only, still finding personal data there', async () => {
+		const head = 'crime_ref,recorded_date,offence_code,area,domestic_abuse\n';
+		const early = 'b'.repeat(100) + ' jo.bloggs@example.com ' + 'b'.repeat(200_000);
+		const late = 'c'.repeat(300) + ' jo.bloggs@example.com';
+		const file = path.join(dir, 'long-cells.csv');
+		fs.writeFileSync(
+			file,
+			head +
+				`CR-1,2023-01-05,8Q,${'a'.repeat(200_000)},Y\n` +
+				`CR-2,2023-01-06,8Q,${early},Y\n` +
+				`CR-3,2023-01-07,8Q,${late},Y\n`
+		);
+		const sources = new Set(CELL_PATTERNS.map((p) => p.source));
+		const spy = vi.spyOn(RegExp.prototype, 'test');
+		let r: LoadOutcome;
+		try {
+			r = await loadExtract(db, { path: file }, { user: 'analyst1', config, today: TODAY });
+			const lengths = spy.mock.calls
+				.filter((_, i) => sources.has((spy.mock.contexts[i] as RegExp).source))
+				.map(([input]) => String(input).length);
+			expect(Math.max(...lengths)).toBeLessThanOrEqual(PATTERN_CELL_CHARS);
+		} finally {
+			spy.mockRestore();
+		}
+		if (r.ok) throw new Error('expected the long cells to be refused');
+		expect(r.error.code).toBe('personal_data');
+		expect(
+			r.report!.problems.map((p) => [p.line, p.column, p.value, p.reason.slice(0, 40)])
+		).toEqual([
+			[2, 'area', `${'a'.repeat(37)}…`, 'is longer than 200 characters'],
+			[3, 'area', 'b… (200123 characters, hidden)', 'has a value that looks like an email add'],
+			[4, 'area', `${'c'.repeat(37)}…`, 'is longer than 200 characters']
+		]);
 	});
 
 	it('names the missing and unexpected columns and the kind the header looks like', async () => {
@@ -645,6 +681,38 @@ describe('values matched as analysts type them', () => {
 			'1 crime is recorded after the date of its outcome in the current outcomes dataset ' +
 				'(e.g. CR-2 on line 3: outcome 2023-02-10, recorded 2023-02-11).'
 		);
+	});
+});
+
+describe('the database reads the app’s own folders only', () => {
+	it('refuses other files and a change of settings, and still loads an upload with local times', async () => {
+		await expect(db.all("SELECT * FROM read_csv('/etc/passwd')")).rejects.toThrow(
+			/Permission Error/
+		);
+		await expect(db.run('SET enable_external_access = true')).rejects.toThrow(
+			/configuration has been locked/
+		);
+		await expect(db.run('INSTALL httpfs')).rejects.toThrow(/Permission Error/);
+		const settings = await db.one(
+			`SELECT current_setting('enable_external_access') AS external,
+			 current_setting('autoinstall_known_extensions') AS autoinstall,
+			 current_setting('autoload_known_extensions') AS autoload,
+			 current_setting('lock_configuration') AS locked, current_setting('TimeZone') AS tz`
+		);
+		expect(settings).toEqual({
+			external: false,
+			autoinstall: false,
+			autoload: false,
+			locked: true,
+			tz: 'UTC'
+		});
+		// A fixture outside DATA_DIR is copied in; ICU (Europe/London) is built in.
+		const upload = await loaded('incidents-valid.csv');
+		expect(upload.rows).toBe(5);
+		expect(await db.one("SELECT opened_at FROM incidents WHERE incident_ref = 'INC-2'")).toEqual({
+			opened_at: '2023-06-30T23:30:00.000Z'
+		});
+		expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
 	});
 });
 

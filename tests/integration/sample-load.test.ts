@@ -19,7 +19,7 @@ let result: SampleLoadResult;
 const messages: string[] = [];
 
 beforeAll(async () => {
-	db = await openDb(config.databasePath);
+	db = await openDb(config.databasePath, { dataDir: config.dataDir });
 	result = await loadSampleIfEmpty(db, config, (m) => messages.push(m));
 	// Measured figures for the report: rows per kind and the seconds the whole load took.
 	console.info(`sample load: ${JSON.stringify(result.rows)} in ${result.seconds?.toFixed(1)} s`);

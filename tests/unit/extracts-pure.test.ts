@@ -1,9 +1,11 @@
 // Pure parts of the extract pipeline: personal-data patterns, header reading, report CSV, byte scan.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import {
+	CELL_PATTERNS,
 	columnLooksPersonal,
 	detectPersonalData,
+	PATTERN_CELL_CHARS,
 	safeValue
 } from '../../src/lib/server/extracts/pii';
 import { detectKind, matchHeader, normaliseHeader } from '../../src/lib/server/extracts/header';
@@ -49,6 +51,34 @@ describe('personal-data cell patterns', () => {
 		'3f2a9c1d-4b5e-4c6d-8e7f-0123456789ab'
 	])('leaves %s alone', (value) => {
 		expect(detectPersonalData(value)).toBeUndefined();
+	});
+
+	it('runs the patterns on the first 256 characters of a 200,000-character cell only', () => {
+		const sources = new Set(CELL_PATTERNS.map((p) => p.source));
+		const spy = vi.spyOn(RegExp.prototype, 'test');
+		try {
+			const early = 'x'.repeat(100) + ' jo.bloggs@example.com ' + 'a'.repeat(200_000);
+			const late = 'a'.repeat(300) + ' jo.bloggs@example.com';
+			expect(detectPersonalData(early)).toBe('an email address');
+			expect(detectPersonalData(late)).toBeUndefined();
+			expect(detectPersonalData('a'.repeat(200_000))).toBeUndefined();
+			const ours = spy.mock.calls.filter((_, i) =>
+				sources.has((spy.mock.contexts[i] as RegExp).source)
+			);
+			// 1 (email found first) + 4 + 4 pattern runs, none on more than 256 characters.
+			expect(ours.length).toBe(9);
+			expect(Math.max(...ours.map(([input]) => String(input).length))).toBe(PATTERN_CELL_CHARS);
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it('keeps every repeat in the email pattern bounded, so it runs in linear time', () => {
+		const email = CELL_PATTERNS.find((p) => p.what === 'an email address')!.source;
+		// Character classes may hold + and *; outside them no repeat may be unbounded.
+		const outsideClasses = email.replace(/\[[^\]]*\]/g, 'C');
+		expect(outsideClasses).not.toMatch(/[+*]|\{\d+,\}/);
+		expect(detectPersonalData('x@y.' + 'b'.repeat(300))).toBe('an email address');
 	});
 
 	it('masks personal-looking values and cuts long ones', () => {

@@ -33,7 +33,19 @@ const schema = z.object({
 	/** Published summaries: a rate is withheld when its denominator is below this. */
 	rate_min_denominator: z.number().int().min(0).max(1000),
 	/** Published summaries: round unsuppressed counts to the nearest 5. */
-	round_to_5: z.boolean()
+	round_to_5: z.boolean(),
+	/** A session ends this many hours after sign-in, however busy (ASVS 3.3). */
+	session_lifetime_hours: z
+		.number()
+		.int()
+		.min(1)
+		.max(24 * 7),
+	/** A session not used for this many minutes ends. */
+	session_idle_minutes: z
+		.number()
+		.int()
+		.min(5)
+		.max(24 * 60)
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -47,7 +59,9 @@ export const DEFAULT_SETTINGS: Settings = {
 	rebase_months: ['2020-04', '2023-01'],
 	suppression_threshold: 5,
 	rate_min_denominator: 10,
-	round_to_5: false
+	round_to_5: false,
+	session_lifetime_hours: 12,
+	session_idle_minutes: 30
 };
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
@@ -115,6 +129,17 @@ export async function setSetting<K extends SettingKey>(
 			}
 		});
 	});
+}
+
+/** How long sessions last, in ms, from the settings: an absolute lifetime and an idle timeout. */
+export async function sessionLimits(
+	db: Queryable
+): Promise<{ lifetimeMs: number; idleMs: number }> {
+	const settings = await getSettings(db);
+	return {
+		lifetimeMs: settings.session_lifetime_hours * 60 * 60 * 1000,
+		idleMs: settings.session_idle_minutes * 60 * 1000
+	};
 }
 
 /** The offence groups (group -> codes), as stored in the offence_groups table (seeded by migration 2). */

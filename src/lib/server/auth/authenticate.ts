@@ -4,7 +4,7 @@ import { audit } from '../audit';
 import { signInTarget } from './audit-name';
 import { dummyHash, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import type { SignedInUser } from './sessions';
-import { clearFailures, recordFailure, throttleWait } from './throttle';
+import { claimAttempt, clearFailures } from './throttle';
 import { normaliseName } from './users';
 import type { Role } from './routes';
 
@@ -25,7 +25,8 @@ export function throttledMessage(seconds: number): string {
 }
 
 /**
- * Check a sign-in. While throttled the password is not even checked. Every outcome is audited
+ * Check a sign-in. While throttled the password is not even checked; otherwise the attempt counts
+ * as a failure from the start and a right password takes it back. Every outcome is audited
  * (the reason for a refusal is recorded for admins, never shown to the person signing in).
  */
 export async function authenticate(
@@ -37,7 +38,9 @@ export async function authenticate(
 	const name = normaliseName(input.name).slice(0, 64);
 	const address = input.address;
 
-	const waitMs = await throttleWait(db, { userName: name, address, now });
+	// Counted before the password is checked (atomically with the check), so parallel guesses
+	// cannot all pass a throttle that none of them has counted yet.
+	const waitMs = await claimAttempt(db, { userName: name, address, now });
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
 		const target = await signInTarget(db, name);
@@ -83,7 +86,6 @@ export async function authenticate(
 		// Computed outside the write: the key may need a write of its own on first use.
 		const target = await signInTarget(db, name, row !== undefined);
 		await db.write(async (tx) => {
-			await recordFailure(tx, { userName: name, address, now });
 			await audit(tx, {
 				actor: null,
 				action: 'sign_in_failed',
@@ -96,7 +98,7 @@ export async function authenticate(
 	}
 
 	await db.write(async (tx) => {
-		await clearFailures(tx, name);
+		await clearFailures(tx, name, address);
 		await audit(tx, { actor: name, action: 'sign_in', target: name, address });
 	});
 	return {

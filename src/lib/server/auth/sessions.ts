@@ -1,15 +1,38 @@
 // Server-side sessions in DuckDB: the cookie holds a random id, the table only its sha256.
+// A session ends when idle too long or when its absolute lifetime is over (both are settings).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 import { audit } from '../audit';
+import { DEFAULT_SETTINGS, sessionLimits } from '../settings';
 import type { Role } from './routes';
 
 export const SESSION_COOKIE = 'session';
-/** Idle timeout: a session not used for this long is over. */
-export const IDLE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
+/** The default idle timeout (setting `session_idle_minutes`): a session not used this long is over. */
+export const IDLE_TIMEOUT_MS = DEFAULT_SETTINGS.session_idle_minutes * 60 * 1000;
+/** The default absolute lifetime (setting `session_lifetime_hours`), however busy the session. */
+export const SESSION_LIFETIME_MS = DEFAULT_SETTINGS.session_lifetime_hours * 60 * 60 * 1000;
 // Refreshing last_seen_at on every request would queue a write per page view; a minute's
-// precision on an 8-hour timeout costs nothing.
+// precision on a 30-minute timeout costs little.
 const TOUCH_AFTER_MS = 60 * 1000;
+
+/** Limits given by a caller (tests), else read from the settings. */
+interface Limits {
+	now?: Date;
+	idleMs?: number;
+	lifetimeMs?: number;
+}
+
+async function limits(db: Db, options: Limits) {
+	const stored =
+		options.idleMs === undefined || options.lifetimeMs === undefined
+			? await sessionLimits(db)
+			: undefined;
+	return {
+		now: options.now ?? new Date(),
+		idleMs: options.idleMs ?? stored!.idleMs,
+		lifetimeMs: options.lifetimeMs ?? stored!.lifetimeMs
+	};
+}
 
 /** The signed-in user as `event.locals.user` carries it. */
 export interface SignedInUser {
@@ -44,31 +67,33 @@ export async function createSession(
 
 /**
  * The user a session id belongs to, or null when the id is unknown, idle for longer than the
- * timeout, or the user is disabled. An expired session is deleted; a live one is kept alive.
+ * timeout, older than its lifetime, or the user is disabled. An expired session is deleted; a
+ * live one is kept alive (up to its lifetime).
  */
 export async function sessionUser(
 	db: Db,
 	id: string | undefined,
-	options: { now?: Date; idleMs?: number } = {}
+	options: Limits = {}
 ): Promise<SignedInUser | null> {
 	if (!id || id.length > 100) return null;
-	const now = options.now ?? new Date();
-	const idleMs = options.idleMs ?? IDLE_TIMEOUT_MS;
+	const { now, idleMs, lifetimeMs } = await limits(db, options);
 	const hash = sha256(id);
 	const row = await db.one<{
 		name: string;
 		roles: Role[];
 		must_change_password: boolean;
 		disabled: boolean;
+		created_at: string;
 		last_seen_at: string;
 	}>(
-		`SELECT u.name, u.roles, u.must_change_password, u.disabled, s.last_seen_at
+		`SELECT u.name, u.roles, u.must_change_password, u.disabled, s.created_at, s.last_seen_at
 		 FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id_hash = $hash`,
 		{ hash }
 	);
 	if (!row) return null;
 	const idle = now.getTime() - Date.parse(row.last_seen_at);
-	if (idle > idleMs || row.disabled) {
+	const age = now.getTime() - Date.parse(row.created_at);
+	if (idle > idleMs || age > lifetimeMs || row.disabled) {
 		await endSession(db, id);
 		return null;
 	}
@@ -89,12 +114,18 @@ export async function endSession(db: Db, id: string): Promise<void> {
 	);
 }
 
-/** Remove sessions idle past the timeout (called at start; expired ones are also removed on use). */
-export async function pruneSessions(db: Db, now = new Date(), idleMs = IDLE_TIMEOUT_MS) {
+/** Remove sessions idle or alive past the limits (called at start; expired ones also go on use). */
+export async function pruneSessions(db: Db, options: Limits = {}) {
+	const { now, idleMs, lifetimeMs } = await limits(db, options);
 	await db.write((tx) =>
-		tx.run('DELETE FROM sessions WHERE last_seen_at < $cutoff::TIMESTAMPTZ', {
-			cutoff: new Date(now.getTime() - idleMs).toISOString()
-		})
+		tx.run(
+			`DELETE FROM sessions WHERE last_seen_at < $idle::TIMESTAMPTZ
+			 OR created_at < $born::TIMESTAMPTZ`,
+			{
+				idle: new Date(now.getTime() - idleMs).toISOString(),
+				born: new Date(now.getTime() - lifetimeMs).toISOString()
+			}
+		)
 	);
 }
 

@@ -62,7 +62,8 @@ const USER_USAGE = [
 
 const TOKEN_USAGE = [
 	'Usage:',
-	'  token create <name> [--label L]   prints only the token on stdout',
+	'  token create <name> [--label L] [--days N]   prints only the token on stdout;',
+	'                                              it expires after N days (default 90)',
 	'  token list [<name>]',
 	'  token revoke <id>'
 ].join('\n');
@@ -226,13 +227,22 @@ export async function tokenCommand(args: string[], io: Io = processIo()): Promis
 	const actor = cliActor();
 	switch (sub) {
 		case 'create': {
-			const { values, positionals } = parse(rest, { label: { type: 'string' } }, TOKEN_USAGE);
+			const { values, positionals } = parse(
+				rest,
+				{ label: { type: 'string' }, days: { type: 'string' } },
+				TOKEN_USAGE
+			);
 			if (positionals.length !== 1)
 				throw new Usage(`token create needs one user name.\n${TOKEN_USAGE}`);
+			if (values.days !== undefined && !/^\d{1,4}$/.test(String(values.days)))
+				throw new Usage(
+					`--days takes a whole number of days, not "${values.days}".\n${TOKEN_USAGE}`
+				);
 			return withDb(io, async (db) => {
 				const { token } = await createToken(db, {
 					userName: positionals[0],
 					label: values.label === undefined ? null : String(values.label),
+					days: values.days === undefined ? undefined : Number(values.days),
 					actor
 				});
 				// Only the token on stdout, so `TOKEN=$(npm run -s cli -- token create alice)` works.
@@ -246,11 +256,29 @@ export async function tokenCommand(args: string[], io: Io = processIo()): Promis
 				throw new Usage(`token list takes at most one user name.\n${TOKEN_USAGE}`);
 			return withDb(io, async (db) => {
 				io.out(
-					tsv(['id', 'user', 'label', 'created_at', 'created_by', 'last_used_at', 'revoked_at'])
+					tsv([
+						'id',
+						'user',
+						'label',
+						'created_at',
+						'created_by',
+						'expires_at',
+						'last_used_at',
+						'revoked_at'
+					])
 				);
 				for (const t of await listTokens(db, { userName: positionals[0] })) {
 					io.out(
-						tsv([t.id, t.userName, t.label, t.createdAt, t.createdBy, t.lastUsedAt, t.revokedAt])
+						tsv([
+							t.id,
+							t.userName,
+							t.label,
+							t.createdAt,
+							t.createdBy,
+							t.expiresAt,
+							t.lastUsedAt,
+							t.revokedAt
+						])
 					);
 				}
 				return 0;

@@ -8,6 +8,7 @@ import {
 	type DuckDBMaterializedResult,
 	type DuckDBValue
 } from '@duckdb/node-api';
+import { readConfig } from '../config';
 import { migrate } from './migrations';
 
 /** Bound parameters: `$name` placeholders with an object, or `?` placeholders with an array. */
@@ -29,6 +30,10 @@ export interface Queryable {
 
 export interface Db extends Queryable {
 	readonly path: string;
+	/** The folders DuckDB may read and write (absolute, ending in a separator); nothing else. */
+	readonly directories: readonly string[];
+	/** Whether DuckDB may open `file` (it is inside one of `directories`). */
+	mayRead(file: string): boolean;
 	/**
 	 * Run `fn` inside one transaction on the writer connection. Writes are queued: one runs at a
 	 * time, in order. Readers keep reading the last committed state meanwhile (DuckDB MVCC).
@@ -105,8 +110,39 @@ function wrap(connection: DuckDBConnection): Queryable {
 
 const READERS = 4;
 
+export interface OpenOptions {
+	/** DATA_DIR: uploads stream to DATA_DIR/tmp and are read from there. Default: as readConfig. */
+	dataDir?: string;
+}
+
+const asDirectory = (dir: string) => path.resolve(dir) + path.sep;
+
+/**
+ * Lock the instance down before any query runs: files only inside the app's own folders, no
+ * extension installed or loaded behind our back (ICU and JSON are built in to @duckdb/node-api),
+ * and the configuration locked so no later statement can undo it. Settings are instance-wide, so
+ * every connection (made after this) has them.
+ */
+async function lockDown(conn: DuckDBConnection, directories: readonly string[]): Promise<void> {
+	// Timestamps are stored as instants; months are taken in Europe/London explicitly in SQL.
+	await conn.run("SET GLOBAL TimeZone = 'UTC'");
+	// SET takes no parameters; the folders come from the environment, quoted as SQL strings.
+	const list = directories.map((d) => `'${d.replace(/'/g, "''")}'`).join(', ');
+	await conn.run(`SET allowed_directories = [${list}]`);
+	await conn.run('SET enable_external_access = false');
+	await conn.run('SET autoinstall_known_extensions = false');
+	await conn.run('SET autoload_known_extensions = false');
+	await conn.run('SET lock_configuration = true');
+}
+
 /** Open (creating if needed) the database at `dbPath` and bring its schema up to date. */
-export async function openDb(dbPath: string): Promise<Db> {
+export async function openDb(dbPath: string, options: OpenOptions = {}): Promise<Db> {
+	const directories = [
+		...new Set([
+			...(dbPath === ':memory:' ? [] : [asDirectory(path.dirname(dbPath))]),
+			asDirectory(options.dataDir ?? readConfig().dataDir)
+		])
+	];
 	if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
 	let instance: DuckDBInstance;
 	try {
@@ -115,13 +151,15 @@ export async function openDb(dbPath: string): Promise<Db> {
 		if (/lock/i.test(String(err))) throw new DatabaseInUseError(dbPath);
 		throw err;
 	}
-	// Timestamps are stored as instants; months are taken in Europe/London explicitly in SQL.
-	const connect = async () => {
-		const conn = await instance.connect();
-		await conn.run("SET TimeZone = 'UTC'");
-		return conn;
-	};
+	const connect = () => instance.connect();
 	const writerConn = await connect();
+	try {
+		await lockDown(writerConn, directories);
+	} catch (err) {
+		writerConn.closeSync();
+		instance.closeSync();
+		throw err;
+	}
 	const writer = wrap(writerConn);
 	await migrate(writer);
 	const readers: Queryable[] = [];
@@ -139,6 +177,8 @@ export async function openDb(dbPath: string): Promise<Db> {
 	let closed = false;
 	return {
 		path: dbPath,
+		directories,
+		mayRead: (file) => directories.some((dir) => path.resolve(file).startsWith(dir)),
 		get connection() {
 			return reader().connection;
 		},

@@ -146,6 +146,16 @@ ${Object.entries(V3_LATEST_DATE)
 	)
 	.join('\n')}
 `
+	},
+	{
+		version: 4,
+		name: 'API token expiry',
+		// Tokens made before this version expire as a new one does: 90 days after creation (so a
+		// token older than that stops working at the upgrade; its owner asks an admin for another).
+		sql: `
+ALTER TABLE api_tokens ADD COLUMN expires_at TIMESTAMPTZ;
+UPDATE api_tokens SET expires_at = created_at + INTERVAL 90 DAY;
+`
 	}
 ];
 

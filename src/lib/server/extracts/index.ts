@@ -460,6 +460,11 @@ export async function loadExtract(
 	if (same) return refuse(sameFileRefusal(same, fileName), base);
 
 	const warnings = [...header.warnings];
+	if (!db.mayRead(path.join(opts.config.dataDir, 'tmp', 'upload.csv'))) {
+		throw new Error(
+			`DuckDB may not read DATA_DIR ${opts.config.dataDir}: open the database with this DATA_DIR (openDb's dataDir)`
+		);
+	}
 	let csvPath = input.path;
 	if (scan.encoding === 'windows-1252') {
 		csvPath = tempFilePath(opts.config);
@@ -468,6 +473,12 @@ export async function loadExtract(
 		warnings.unshift(
 			'The file is not UTF-8; it was read as Windows-1252 (Excel\'s default "CSV (Comma delimited)") and converted. Saving as "CSV UTF-8" avoids this.'
 		);
+	} else if (!db.mayRead(csvPath)) {
+		// DuckDB reads only the app's own folders (db/index.ts): a file from elsewhere (the CLI's
+		// argument, a test fixture) is copied under DATA_DIR/tmp first.
+		csvPath = tempFilePath(opts.config);
+		temps.push(csvPath);
+		await fs.promises.copyFile(input.path, csvPath);
 	}
 	// Compress the original while DuckDB validates; it is kept only if the upload commits.
 	const uploadsDir = path.join(opts.config.dataDir, 'uploads');

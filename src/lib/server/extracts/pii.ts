@@ -1,6 +1,11 @@
 // The personal-data guard's patterns: column names and cell values that look like personal data.
 // The cell patterns are written once and used both here (JS) and in DuckDB SQL (RE2): keep them to
-// the syntax both share (no lookbehind, no inline flags; matched case-insensitively).
+// the syntax both share (no lookbehind, no inline flags; matched case-insensitively). JS runs them
+// with backtracking, so each runs on a cell cut to PATTERN_CELL_CHARS and keeps its repeats bounded
+// where a repeat sits next to an overlapping one (the email pattern, once quadratic on long runs).
+
+/** Cells are cut to their first 256 characters before any pattern runs (extracts.md). */
+export const PATTERN_CELL_CHARS = 256;
 
 export interface CellPattern {
 	what: string;
@@ -9,8 +14,10 @@ export interface CellPattern {
 
 export const CELL_PATTERNS: readonly CellPattern[] = [
 	{
+		// Bounded like the address itself (a local part of up to 64, labels of up to 63, up to 8 of
+		// them), so the work at each start position is bounded too: linear in the cell's length.
 		what: 'an email address',
-		source: '[a-z0-9._%+-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}'
+		source: '[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63}){0,8}\\.[a-z]{2,24}'
 	},
 	{
 		// +44 or 0, then a UK area/mobile digit and 8-9 more digits, spaces/hyphens/brackets between.
@@ -32,9 +39,15 @@ export const ANY_CELL_PATTERN = CELL_PATTERNS.map((p) => `(${p.source})`).join('
 
 const compiled = CELL_PATTERNS.map((p) => ({ what: p.what, re: new RegExp(p.source, 'i') }));
 
-/** What personal data a cell value looks like, or undefined. */
+/** A cell as the patterns see it: its first PATTERN_CELL_CHARS characters. */
+export function patternInput(value: string): string {
+	return value.length > PATTERN_CELL_CHARS ? value.slice(0, PATTERN_CELL_CHARS) : value;
+}
+
+/** What personal data a cell value looks like (in its first 256 characters), or undefined. */
 export function detectPersonalData(value: string): string | undefined {
-	return compiled.find((p) => p.re.test(value))?.what;
+	const cell = patternInput(value);
+	return compiled.find((p) => p.re.test(cell))?.what;
 }
 
 /** A value shown in a report: personal-looking values are masked, the rest cut to 40 characters. */

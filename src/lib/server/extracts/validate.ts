@@ -1,11 +1,12 @@
 // Staging and validation: DuckDB reads the CSV as text into a temp table, then every rule of the
 // contract is SQL over it, each producing problems (line, column, value, reason). Temp tables live
 // on the writer connection only and never touch the database file.
+import path from 'node:path';
 import type { Queryable } from '../db';
 import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
-import { ANY_CELL_PATTERN, CELL_PATTERNS, safeValue } from './pii';
+import { ANY_CELL_PATTERN, CELL_PATTERNS, maskValue, PATTERN_CELL_CHARS, safeValue } from './pii';
 import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
 import { ISO_DATE, ISO_TS, UK_DATE, UK_TS } from '../../dates';
 
@@ -62,7 +63,8 @@ export async function stage(
 			`CREATE TEMP TABLE ${staging.stg} AS SELECT ${trimmed} FROM read_csv($path, header = true,
 			 auto_detect = false, columns = {${spec}}, delim = ',', quote = '"', escape = '"',
 			 strict_mode = true, null_padding = false, all_varchar = true)`,
-			{ path: csvPath }
+			// Absolute, as DuckDB's allowed directories are (db/index.ts).
+			{ path: path.resolve(csvPath) }
 		);
 	} catch (err) {
 		throw new CsvReadError((err as Error).message);
@@ -271,7 +273,8 @@ function rangeRules(kind: KindName, today: string): [string, string, string][] {
 }
 
 function piiSql(column: string): string {
-	const v = `b.${q(column)}`;
+	// The same first characters the JS side looks at (pii.ts), so both agree on every cell.
+	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
 	const which = CELL_PATTERNS.map(
 		(p) => `WHEN regexp_matches(${v}, ${lit(p.source)}, 'i') THEN ${lit(p.what)}`
 	).join(' ');
@@ -411,8 +414,15 @@ export async function validate(
 			);
 	const reasonText = (r: { reason: string; personal: boolean }) =>
 		r.personal ? PERSONAL_REASON(r.reason) : r.reason;
+	// A cell the SQL guard flagged is masked without running the patterns again.
 	const problems = detail.map((r) =>
-		problem(r.line, r.label, safeValue(r.value), reasonText(r), r.personal)
+		problem(
+			r.line,
+			r.label,
+			r.personal ? maskValue(r.value ?? '') : safeValue(r.value),
+			reasonText(r),
+			r.personal
+		)
 	);
 	const summary = groups.map((g) => summaryLine(g.label, reasonText(g), g.n, g.lines));
 	let errorCount = counts?.n ?? 0;

@@ -1,7 +1,6 @@
 // Loading the sample at first start: when every dataset is empty (and SAMPLE_DATA is on), generate
 // the sample and load each file through loadExtract, exactly as an analyst's upload would go.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Db } from '../db';
@@ -41,7 +40,10 @@ export async function loadSampleIfEmpty(
 	if (Object.values(counts).some((n) => n > 0)) return { loaded: false, reason: 'not_empty' };
 
 	const started = performance.now();
-	const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stalking-sample-'));
+	// Under DATA_DIR/tmp, where DuckDB may read (db/index.ts), so no file needs a copy.
+	const tmp = path.join(config.dataDir, 'tmp');
+	await fs.mkdir(tmp, { recursive: true });
+	const dir = await fs.mkdtemp(path.join(tmp, 'sample-'));
 	try {
 		log('Generating sample data (synthetic, April 2019 – March 2025)…');
 		const sample = await generateSample({ outDir: dir });
