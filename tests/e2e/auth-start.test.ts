@@ -21,7 +21,7 @@ describe('first start', () => {
 		expect(res.headers.get('location')).toBe('/account/password');
 	});
 
-	it('throttles after 5 failures: even the right password waits, and unknown names look the same', async () => {
+	it('throttles after 5 failures from an address: even the right password waits, and unknown names look the same', async () => {
 		for (let i = 0; i < 5; i++) {
 			const res = await formPost(server.url, '/login', {
 				name: 'admin',
@@ -35,9 +35,19 @@ describe('first start', () => {
 		expect(sessionCookieOf(right)).toBeUndefined();
 		const text = await right.text();
 		expect(text).toMatch(/Too many failed sign-in attempts .* Wait \d+ seconds/);
-		// From the same address a name that does not exist gets the same answer.
+		// A name that does not exist is answered the same way, after its own 5 failures from here
+		// (each name counts per address; another address is not held up for admin).
+		for (let i = 0; i < 5; i++) {
+			const res = await formPost(server.url, '/login', {
+				name: 'ghost',
+				password: `wrong-guess-${i}xx`
+			});
+			expect(res.status).toBe(400);
+			expect(await res.text()).toContain('do not match an account that can sign in');
+		}
 		const ghost = await formPost(server.url, '/login', { name: 'ghost', password });
 		expect(ghost.status).toBe(429);
+		expect(await ghost.text()).toMatch(/Too many failed sign-in attempts .* Wait \d+ seconds/);
 	});
 });
 
@@ -48,7 +58,7 @@ describe('over https', () => {
 	});
 	afterAll(async () => https?.stop());
 
-	it('marks the session cookie Secure', async () => {
+	it('marks the session cookie Secure, under the __Host- prefix', async () => {
 		const password = https.output().match(/password: {2}(\S+)/)?.[1] ?? '';
 		const res = await formPost(
 			https.url,
@@ -58,7 +68,7 @@ describe('over https', () => {
 			'https://dashboard.example'
 		);
 		expect(res.status).toBe(303);
-		const set = res.headers.getSetCookie().find((c) => c.startsWith('session='))!;
+		const set = res.headers.getSetCookie().find((c) => c.startsWith('__Host-session='))!;
 		expect(set).toMatch(/;\s*Secure/i);
 		expect(set).toMatch(/HttpOnly/i);
 	});
