@@ -183,7 +183,7 @@ describe('Extracts pages', () => {
 
 		const [original] = await Promise.all([
 			page.waitForEvent('download'),
-			page.getByRole('link', { name: 'Download the original file' }).click()
+			page.getByRole('link', { name: 'Download the archived file' }).click()
 		]);
 		expect(fs.readFileSync((await original.path())!)).toEqual(
 			fs.readFileSync(fixture('crimes-valid.csv'))

@@ -6,8 +6,10 @@ import {
 	columnLooksPersonal,
 	detectPersonalData,
 	PATTERN_CELL_CHARS,
+	refLooksLikeDate,
 	safeValue
 } from '../../src/lib/server/extracts/pii';
+import { KINDS } from '../../src/lib/server/extracts/contract';
 import { detectKind, matchHeader, normaliseHeader } from '../../src/lib/server/extracts/header';
 import {
 	csvCell,
@@ -32,7 +34,18 @@ describe('personal-data cell patterns', () => {
 		['ng15ab', 'a full UK postcode'],
 		['SW1A 1AA', 'a full UK postcode'],
 		['AB123456C', 'a National Insurance number'],
-		['ab 12 34 56 c', 'a National Insurance number']
+		['ab 12 34 56 c', 'a National Insurance number'],
+		// Placeholder and administrative prefixes are NI-shaped too: a guard refuses them.
+		['QQ 12 34 56 C', 'a National Insurance number'],
+		['QQ123456C', 'a National Insurance number'],
+		['TN 12 34 56 A', 'a National Insurance number'],
+		['OO123456D', 'a National Insurance number'],
+		['AB12 CDE', 'a UK vehicle registration'],
+		['seen in ab12cde on Tuesday', 'a UK vehicle registration'],
+		['A123 BCD', 'a UK vehicle registration'],
+		['ABC 123D', 'a UK vehicle registration'],
+		['192.168.0.1', 'an IPv4 address'],
+		['from 10.0.12.255', 'an IPv4 address']
 	])('finds %s as %s', (value, what) => {
 		expect(detectPersonalData(value)).toBe(what);
 	});
@@ -47,7 +60,12 @@ describe('personal-data cell patterns', () => {
 		'Nottingham North',
 		'25_34',
 		'1234567',
-		'QQ123456C',
+		'QQ123456E',
+		'15B',
+		'1A',
+		'12.03.1985',
+		'256.1.1.1',
+		'SYN-CR-0000123',
 		'3f2a9c1d-4b5e-4c6d-8e7f-0123456789ab'
 	])('leaves %s alone', (value) => {
 		expect(detectPersonalData(value)).toBeUndefined();
@@ -65,8 +83,8 @@ describe('personal-data cell patterns', () => {
 			const ours = spy.mock.calls.filter((_, i) =>
 				sources.has((spy.mock.contexts[i] as RegExp).source)
 			);
-			// 1 (email found first) + 4 + 4 pattern runs, none on more than 256 characters.
-			expect(ours.length).toBe(9);
+			// 1 (email found first) + 6 + 6 pattern runs, none on more than 256 characters.
+			expect(ours.length).toBe(13);
 			expect(Math.max(...ours.map(([input]) => String(input).length))).toBe(PATTERN_CELL_CHARS);
 		} finally {
 			spy.mockRestore();
@@ -106,21 +124,88 @@ describe('personal-data column names', () => {
 		['collar_number', 'a collar number'],
 		['notes', 'free text'],
 		['mo', 'free text (MO)'],
-		['narrative', 'free text']
+		['narrative', 'free text'],
+		// The words issue 9 found missing, as normaliseHeader leaves them.
+		['victim', 'a person'],
+		['suspect', 'a person'],
+		['details', 'free text'],
+		['remarks', 'free text'],
+		['location', 'a location'],
+		['vrm', 'a vehicle registration'],
+		['d.o.b', 'a date of birth'],
+		['d.o.b.', 'a date of birth'],
+		['e_mail', 'an email address'],
+		['e.mail', 'an email address'],
+		['victimsurname', 'a name'],
+		['offender_ref', 'a person'],
+		['witness', 'a person'],
+		['complainant', 'a person'],
+		['person_id', 'a person'],
+		['subject', 'a person'],
+		['nominal', 'a person'],
+		['circumstances', 'free text'],
+		['statement', 'free text'],
+		['address_line_1', 'an address'],
+		['house_number', 'a location'],
+		['flat', 'a location'],
+		['grid_ref', 'a location'],
+		['grid_reference', 'a location'],
+		['latitude', 'a location'],
+		['longitude', 'a location'],
+		['lsoa', 'a location'],
+		['reg', 'a vehicle registration'],
+		['vehicle_registration', 'a vehicle registration'],
+		['ip_address', 'an IP address'],
+		['ip', 'an IP address'],
+		// A specific word names the finding before a person word does.
+		['suspect_dob', 'a date of birth'],
+		['victim_sex', 'a person']
 	])('refuses a column named %s (%s)', (name, what) => {
 		expect(columnLooksPersonal(name)).toBe(what);
 	});
 
+	const crimes = new Set(KINDS.crimes.columns.map((c) => c.name));
 	it.each([
 		'crime_ref',
 		'victim_age_band',
+		'victim_sex',
+		'incident_ref',
+		'first_offence_code',
 		'area',
 		'course_name',
 		'area_name',
 		'offence_code',
-		'month'
-	])('accepts a column named %s', (name) => {
-		expect(columnLooksPersonal(name)).toBeUndefined();
+		'force_division',
+		'month',
+		'female_count',
+		'regional_team'
+	])('accepts a crimes file column named %s', (name) => {
+		expect(columnLooksPersonal(name, crimes)).toBeUndefined();
+	});
+});
+
+describe('a ref that is a date', () => {
+	it.each([
+		'12/03/1985',
+		'1985-03-12',
+		'12-03-1985',
+		'12.03.85',
+		'1/3/1985',
+		'1985/3/12',
+		'03/31/1985'
+	])('takes %s for a date of birth', (value) => {
+		expect(refLooksLikeDate(value)).toBe(true);
+	});
+	it.each([
+		'CR-000123',
+		'INC/2023/000123',
+		'2023/0001',
+		'12/03',
+		'1985-13-40',
+		'CR/12/03/1985',
+		'123/45/6789'
+	])('leaves %s alone', (value) => {
+		expect(refLooksLikeDate(value)).toBe(false);
 	});
 });
 

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
 	'upload_refused',
 	'rollback',
 	'restore',
+	'purge_files',
 	'publication',
 	'withdrawal',
 	'settings_changed'

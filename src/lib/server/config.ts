@@ -7,7 +7,15 @@ export interface Config {
 	maxUploadBytes: number;
 	sampleData: boolean;
 	logLevel: string;
+	/**
+	 * Days an archived upload file is kept before `purge` deletes its bytes (extracts.md
+	 * "Retention"); absent in hand-made configs, meaning DEFAULT_RETENTION_DAYS.
+	 */
+	retentionDays?: number;
 }
+
+/** extracts.md "Retention": 2,557 days, about seven years. */
+export const DEFAULT_RETENTION_DAYS = 2557;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const dataDir = env.DATA_DIR || 'data';
@@ -17,11 +25,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			`MAX_UPLOAD_MB must be a positive number of megabytes, not "${env.MAX_UPLOAD_MB}"`
 		);
 	}
+	const retention = (env.RETENTION_DAYS || String(DEFAULT_RETENTION_DAYS)).trim();
+	if (!/^\d{1,6}$/.test(retention) || Number(retention) < 1) {
+		throw new Error(
+			`RETENTION_DAYS must be a whole number of days, 1 or more (default ${DEFAULT_RETENTION_DAYS}), not "${env.RETENTION_DAYS}"`
+		);
+	}
 	return {
 		databasePath: env.DATABASE_PATH || path.join(dataDir, 'dashboard.duckdb'),
 		dataDir,
 		maxUploadBytes: Math.round(maxMb * 1024 * 1024),
 		sampleData: (env.SAMPLE_DATA || 'on').toLowerCase() !== 'off',
-		logLevel: env.LOG_LEVEL || 'info'
+		logLevel: env.LOG_LEVEL || 'info',
+		retentionDays: Number(retention)
 	};
 }

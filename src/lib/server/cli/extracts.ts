@@ -1,5 +1,5 @@
 // CLI commands over the extract pipeline: load, uploads, rollback, restore — locally on the database
-// file, or through a running server's API with --url and --token.
+// file, or through a running server's API with --url and --token — and purge (local only).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import {
 	type UploadSummary,
 	type ValidationReport
 } from '../extracts/index';
+import { purgeExpired, purgeUploadFile } from '../extracts/retention';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -286,4 +287,57 @@ function activeCommand(active: boolean): Command {
 export const rollback = activeCommand(false);
 export const restore = activeCommand(true);
 
-export const extractCommands: Record<string, Command> = { load, uploads, rollback, restore };
+/**
+ * purge [--dry-run]: delete the archived files of uploads older than RETENTION_DAYS (their records,
+ * reports and rows stay); purge <upload-id> --reason R: delete one upload's file now. Local only:
+ * it deletes files under DATA_DIR, which a remote server's API does not offer.
+ */
+export const purge: Command = async (args) => {
+	const { values, positionals } = parse(args, {
+		'dry-run': { type: 'boolean' },
+		reason: { type: 'string' },
+		as: { type: 'string' }
+	});
+	if (values.url || values.token) {
+		throw new Usage(
+			'purge works on the database file only: stop the server, then run purge without --url.'
+		);
+	}
+	if (positionals.length > 1) {
+		throw new Usage(
+			'purge takes at most one upload id: purge [--dry-run] | purge <upload-id> --reason R'
+		);
+	}
+	const id = positionals[0];
+	const dryRun = Boolean((values as { 'dry-run'?: boolean })['dry-run']);
+	if (id && dryRun)
+		throw new Usage('--dry-run is for the retention purge (purge --dry-run), not one upload.');
+	if (id && !values.reason?.trim()) {
+		throw new Usage(`purge ${id} needs a reason: purge ${id} --reason "why the file goes now"`);
+	}
+	if (!id && values.reason)
+		throw new Usage('--reason goes with an upload id: purge <upload-id> --reason R');
+	const config = readConfig();
+	const user = values.as || `${os.userInfo().username} (cli)`;
+	return withDb(async (db) => {
+		const r = id
+			? await purgeUploadFile(db, config, id, { user, reason: values.reason! })
+			: await purgeExpired(db, config, { user, dryRun });
+		const what = r.dry_run ? 'Would purge' : 'Purged';
+		err(
+			id
+				? `${what} the archived file of upload ${id} (${r.bytes} bytes); its record and rows are kept.`
+				: `${what} ${r.files} archived ${r.files === 1 ? 'file' : 'files'} (${r.bytes} bytes) of ${r.uploads.length} ${r.uploads.length === 1 ? 'upload' : 'uploads'} made before ${r.cutoff.slice(0, 10)} (RETENTION_DAYS ${r.retention_days}); their records and rows are kept.`
+		);
+		out(JSON.stringify(r, null, 2));
+		return 0;
+	});
+};
+
+export const extractCommands: Record<string, Command> = {
+	load,
+	uploads,
+	rollback,
+	restore,
+	purge
+};

@@ -23,6 +23,8 @@ export function usage(): string {
 		'  uploads                          list uploads, newest first',
 		'  rollback <upload-id>             make an upload inactive',
 		'  restore <upload-id>              make a rolled-back upload active again',
+		'  purge [--dry-run]                delete archived files older than RETENTION_DAYS (records stay)',
+		"  purge <upload-id> --reason R     delete one upload's archived file now",
 		'  user add <name> --role R[,R...] [--password-stdin]',
 		'  user list | user disable|enable <name> | user roles <name> R[,R...]',
 		'  user password <name> [--password-stdin]',

@@ -156,6 +156,20 @@ ${Object.entries(V3_LATEST_DATE)
 ALTER TABLE api_tokens ADD COLUMN expires_at TIMESTAMPTZ;
 UPDATE api_tokens SET expires_at = created_at + INTERVAL 90 DAY;
 `
+	},
+	{
+		version: 5,
+		name: 'archive retention',
+		// The archive may hold only the contract's columns of a file (extracts.md "File rules"), so it
+		// has a checksum of its own; until now every archive was the file itself. A purged archive's
+		// bytes are gone and the upload says when, by whom and why (extracts.md "Retention").
+		sql: `
+ALTER TABLE uploads ADD COLUMN archive_sha256 VARCHAR;
+UPDATE uploads SET archive_sha256 = sha256;
+ALTER TABLE uploads ADD COLUMN file_purged_at TIMESTAMPTZ;
+ALTER TABLE uploads ADD COLUMN file_purged_by VARCHAR;
+ALTER TABLE uploads ADD COLUMN file_purge_reason VARCHAR;
+`
 	}
 ];
 

@@ -159,9 +159,19 @@ export async function getExtract(db: Db, id: string, url: URL): Promise<Response
 	return json({ upload });
 }
 
-/** GET /api/v1/extracts/<id>/file — the original bytes, decompressed from the archive. */
+/**
+ * GET /api/v1/extracts/<id>/file — the archived file, decompressed: the upload's file as sent, or
+ * without its extra columns when it had any (extracts.md "File rules"); 410 once purged.
+ */
 export async function getExtractFile(db: Db, config: Config, id: string): Promise<Response> {
 	const upload = await found(db, id);
+	if (upload.file_purged_at) {
+		throw new HttpError(
+			410,
+			'file_purged',
+			`The archived file of upload ${upload.id} was purged on ${upload.file_purged_at.slice(0, 10)} by ${upload.file_purged_by ?? 'unknown'} (${upload.file_purge_reason ?? 'no reason recorded'}); its report, checksum and rows are kept.`
+		);
+	}
 	const file = archivedFilePath(config, upload);
 	if (!fs.existsSync(file)) {
 		throw new HttpError(
@@ -175,7 +185,8 @@ export async function getExtractFile(db: Db, config: Config, id: string): Promis
 		headers: {
 			'content-type': 'text/csv',
 			'content-disposition': contentDisposition(upload.file_name, `${upload.id}.csv`),
-			'x-checksum-sha256': upload.sha256
+			// The checksum of these bytes; the upload's sha256 is the file's as sent.
+			'x-checksum-sha256': upload.archive_sha256
 		}
 	});
 }

@@ -45,7 +45,13 @@ export interface UploadInfo {
 	inserted: number;
 	replaced: number;
 	warnings: string[];
+	/** The file's checksum: a later upload with the same one is the same file. */
 	sha256: string;
+	/**
+	 * The checksum of the archived file's contents (the download): the file itself, or, when it had
+	 * extra columns, the file without them.
+	 */
+	archive_sha256: string;
 	file_name: string | null;
 	bytes: number;
 	uploaded_at: string;
@@ -55,6 +61,10 @@ export interface UploadInfo {
 	/** When and by whom it was last rolled back or restored. */
 	changed_at: string | null;
 	changed_by: string | null;
+	/** When and by whom the archived file's bytes were deleted (retention or an admin), and why. */
+	file_purged_at: string | null;
+	file_purged_by: string | null;
+	file_purge_reason: string | null;
 	report: ValidationReport;
 }
 
@@ -163,16 +173,12 @@ function scanRefusal(err: ScanError, fileName: string): Refusal {
 	}
 }
 
-/** Header-level problems: personal-data names, no header, unknown kind, missing or repeated columns. */
-function checkHeader(
-	scan: ScanResult,
-	given: KindName | undefined,
-	fileName: string
-): { ok: true; match: HeaderMatch; warnings: string[] } | Refusal {
+/** Header fields whose names look like personal data, the `contract` column names excepted. */
+function personalColumns(header: string[], contract: ReadonlySet<string>) {
 	const personal: Problem[] = [];
 	const named: string[] = [];
-	scan.header.forEach((raw, i) => {
-		const what = columnLooksPersonal(normaliseHeader(raw));
+	header.forEach((raw, i) => {
+		const what = columnLooksPersonal(normaliseHeader(raw), contract);
 		if (what) {
 			named.push(`column "${raw.trim()}" (${what})`);
 			personal.push(
@@ -186,6 +192,23 @@ function checkHeader(
 			);
 		}
 	});
+	return { personal, named };
+}
+
+const ANY_CONTRACT_COLUMN = new Set(KIND_NAMES.flatMap((k) => KINDS[k].columns.map((c) => c.name)));
+
+/** Header-level problems: personal-data names, no header, unknown kind, missing or repeated columns. */
+function checkHeader(
+	scan: ScanResult,
+	given: KindName | undefined,
+	fileName: string
+): { ok: true; match: HeaderMatch; warnings: string[] } | Refusal {
+	// Every field's name is checked, extra ones included; until the kind is known, a column of any
+	// kind is let through, and once it is, only that kind's own columns are (extracts.md).
+	let { personal, named } = personalColumns(
+		scan.header,
+		given ? new Set(KINDS[given].columns.map((c) => c.name)) : ANY_CONTRACT_COLUMN
+	);
 	const personalRefusal = (extra: Problem[] = []) =>
 		refusal(
 			422,
@@ -228,6 +251,12 @@ function checkHeader(
 		kind = detected.kind;
 	}
 	const match = matchHeader(kind, scan.header);
+	if (!given) {
+		({ personal, named } = personalColumns(
+			scan.header,
+			new Set(KINDS[kind].columns.map((c) => c.name))
+		));
+	}
 	const details: Problem[] = [];
 	for (const c of match.missing) details.push(problem(1, c, '', 'is missing from the header'));
 	for (const d of match.duplicated) {
@@ -276,6 +305,7 @@ interface UploadRow {
 	mode: UploadMode;
 	active: boolean;
 	sha256: string;
+	archive_sha256: string | null;
 	file_name: string | null;
 	bytes: number;
 	rows: number;
@@ -287,6 +317,9 @@ interface UploadRow {
 	report: string;
 	changed_at: string | null;
 	changed_by: string | null;
+	file_purged_at: string | null;
+	file_purged_by: string | null;
+	file_purge_reason: string | null;
 }
 
 function toSummary(row: Omit<UploadRow, 'report'>, warnings: string[]): UploadSummary {
@@ -300,13 +333,17 @@ function toSummary(row: Omit<UploadRow, 'report'>, warnings: string[]): UploadSu
 		replaced: row.replaced,
 		warnings,
 		sha256: row.sha256,
+		archive_sha256: row.archive_sha256 ?? row.sha256,
 		file_name: row.file_name,
 		bytes: row.bytes,
 		uploaded_at: row.uploaded_at,
 		uploaded_by: row.uploaded_by,
 		as_of: row.as_of,
 		changed_at: row.changed_at,
-		changed_by: row.changed_by
+		changed_by: row.changed_by,
+		file_purged_at: row.file_purged_at,
+		file_purged_by: row.file_purged_by,
+		file_purge_reason: row.file_purge_reason
 	};
 }
 
@@ -315,8 +352,9 @@ function toInfo(row: UploadRow): UploadInfo {
 	return { ...toSummary(row, report.warnings), report };
 }
 
-const SUMMARY_COLUMNS = `id, seq, kind, mode, active, sha256, file_name, bytes, rows, inserted, replaced,
-	uploaded_by, uploaded_at, as_of, changed_at, changed_by`;
+const SUMMARY_COLUMNS = `id, seq, kind, mode, active, sha256, archive_sha256, file_name, bytes, rows,
+	inserted, replaced, uploaded_by, uploaded_at, as_of, changed_at, changed_by, file_purged_at,
+	file_purged_by, file_purge_reason`;
 const UPLOAD_COLUMNS = `${SUMMARY_COLUMNS}, report::VARCHAR AS report`;
 
 async function activeSameFile(conn: Queryable, kind: KindName, sha256: string) {
@@ -367,6 +405,33 @@ async function gzipTo(src: string, dest: string): Promise<void> {
 		zlib.createGzip({ level: 1 }),
 		fs.createWriteStream(dest)
 	);
+}
+
+/**
+ * Write the archive of a file that has extra columns: its header and rows with the contract's
+ * columns only, in the file's column order, named as the contract names them, each cell as read
+ * (trimmed; an empty cell stays empty). The extra columns never reach the disk again.
+ */
+async function archiveContractColumns(
+	conn: Queryable,
+	staging: Staging,
+	kind: KindName,
+	dest: string
+): Promise<void> {
+	const contract = new Set(KINDS[kind].columns.map((c) => c.name));
+	const cols = staging.columns.filter((c) => contract.has(c)).map((c) => `"${c}"`);
+	// COPY takes no parameters; the path is ours (DATA_DIR/uploads and a random UUID).
+	const target = `'${path.resolve(dest).replace(/'/g, "''")}'`;
+	await conn.run(
+		`COPY (SELECT ${cols.join(', ')} FROM ${staging.stg} ORDER BY rowid) TO ${target}
+		 (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', COMPRESSION gzip)`
+	);
+}
+
+async function gunzippedSha256(file: string): Promise<string> {
+	const hash = crypto.createHash('sha256');
+	for await (const chunk of fs.createReadStream(file).pipe(zlib.createGunzip())) hash.update(chunk);
+	return hash.digest('hex');
 }
 
 /**
@@ -480,12 +545,16 @@ export async function loadExtract(
 		temps.push(csvPath);
 		await fs.promises.copyFile(input.path, csvPath);
 	}
-	// Compress the original while DuckDB validates; it is kept only if the upload commits.
+	// The archive keeps the contract's columns only (extracts.md "File rules"). A file that has no
+	// other column is archived as it is, compressed while DuckDB validates; a file with extra columns
+	// is written without them once it has passed (archiveContractColumns). Either is kept only if
+	// the upload commits.
 	const uploadsDir = path.join(opts.config.dataDir, 'uploads');
 	fs.mkdirSync(uploadsDir, { recursive: true });
 	const partial = path.join(uploadsDir, `.partial-${crypto.randomUUID()}.gz`);
 	temps.push(partial);
-	const archiving = gzipTo(input.path, partial);
+	const wholeFile = match.extra.length === 0;
+	const archiving = wholeFile ? gzipTo(input.path, partial) : Promise.resolve();
 	archiving.catch(() => undefined);
 
 	let staging: Staging | undefined;
@@ -498,6 +567,9 @@ export async function loadExtract(
 				throw err;
 			}
 			const validation = await validate(conn, staging, kind, today);
+			if (!wholeFile && validation.errorCount === 0) {
+				await archiveContractColumns(conn, staging, kind, partial);
+			}
 			// The latest date in the file, for its as-at date (staging tables live on this connection).
 			const latest = latestDateSql(kind, 't', staging.columns);
 			const latestInFile = latest
@@ -574,6 +646,7 @@ export async function loadExtract(
 			);
 		}
 		await archiving;
+		const archiveSha256 = wholeFile ? scan.sha256 : await gunzippedSha256(partial);
 		const keyJoin = KINDS[kind].key.map((c) => `c.${c} = t.${c}`).join(' AND ');
 		const committed = await db.write(async (tx) => {
 			const again = await activeSameFile(tx, kind, scan.sha256);
@@ -605,16 +678,17 @@ export async function loadExtract(
 			const uploadedAt = new Date().toISOString();
 			const archive = archivedFilePath(opts.config, { id, sha256: scan.sha256 });
 			await tx.run(
-				`INSERT INTO uploads (id, seq, kind, mode, active, sha256, file_name, archive_path, bytes, rows,
-					inserted, replaced, uploaded_by, uploaded_at, as_of, report)
-				 VALUES ($id, $seq, $kind, $mode, true, $sha, $file, $archive, $bytes, $rows, $inserted,
-					$replaced, $user, $at::TIMESTAMPTZ, $as_of::DATE, $report::JSON)`,
+				`INSERT INTO uploads (id, seq, kind, mode, active, sha256, archive_sha256, file_name,
+					archive_path, bytes, rows, inserted, replaced, uploaded_by, uploaded_at, as_of, report)
+				 VALUES ($id, $seq, $kind, $mode, true, $sha, $archive_sha, $file, $archive, $bytes, $rows,
+					$inserted, $replaced, $user, $at::TIMESTAMPTZ, $as_of::DATE, $report::JSON)`,
 				{
 					id,
 					seq,
 					kind,
 					mode,
 					sha: scan.sha256,
+					archive_sha: archiveSha256,
 					file: fileName,
 					archive: path.relative(opts.config.dataDir, archive),
 					bytes: scan.bytes,

@@ -29,10 +29,40 @@ export const CELL_PATTERNS: readonly CellPattern[] = [
 		source: '\\b[a-z]{1,2}[0-9][a-z0-9]?\\s*[0-9][abd-hjlnp-uw-z]{2}\\b'
 	},
 	{
+		// Any two letters: HMRC's administrative and placeholder prefixes (QQ, TN, OO, …) are still a
+		// person's number in a file, and a guard that knew the issuing rules would let them through.
 		what: 'a National Insurance number',
-		source: '\\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]\\s?\\d{2}\\s?\\d{2}\\s?\\d{2}\\s?[a-d]\\b'
+		source: '\\b[a-z]{2}\\s?\\d{2}\\s?\\d{2}\\s?\\d{2}\\s?[a-d]\\b'
+	},
+	{
+		// Current (AB12 CDE), prefix (A123 BCD) and suffix (ABC 123D) formats; dateless plates are
+		// left out, as they would match offence codes such as 8Q.
+		what: 'a UK vehicle registration',
+		source:
+			'\\b([a-z]{2}[0-9]{2}\\s?[a-z]{3}|[a-z][0-9]{1,3}\\s?[a-z]{3}|[a-z]{3}\\s?[0-9]{1,3}[a-z])\\b'
+	},
+	{
+		what: 'an IPv4 address',
+		source:
+			'\\b(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}\\b'
 	}
 ];
+
+/**
+ * A ref that is a whole date (`12/03/1985`, `1985-03-12`) is likely a date of birth (extracts.md):
+ * day and month in either order, a two- or four-digit year, `/`, `-` or `.` between.
+ */
+export const DATE_REF_PATTERN: CellPattern = {
+	what: 'a full date where a ref is expected (perhaps a date of birth)',
+	source:
+		'^(([0-9]{4}[/.-](0?[1-9]|1[0-2])[/.-](0?[1-9]|[12][0-9]|3[01]))|((0?[1-9]|[12][0-9]|3[01])[/.-](0?[1-9]|[12][0-9]|3[01])[/.-]([0-9]{2}|[0-9]{4})))$'
+};
+const dateRef = new RegExp(DATE_REF_PATTERN.source, 'i');
+
+/** Whether a ref cell is a whole date (see DATE_REF_PATTERN). */
+export function refLooksLikeDate(value: string): boolean {
+	return dateRef.test(patternInput(value.trim()));
+}
 
 /** All cell patterns as one alternation, for a single cheap pass over every cell. */
 export const ANY_CELL_PATTERN = CELL_PATTERNS.map((p) => `(${p.source})`).join('|');
@@ -62,56 +92,128 @@ export function maskValue(value: string): string {
 	return `${value.slice(0, 1)}… (${value.length} characters, hidden)`;
 }
 
-// Column-name words that mean a person could be identified. Matched as whole words of the
-// normalised name (split on `_`) and as substrings of the name without separators.
+// Column-name words that mean a person could be identified (extracts.md "Personal data guard").
+// A name is split into words on `_` and `.` (normaliseHeader has turned spaces and hyphens into `_`),
+// and every run of up to four consecutive words is read joined: `d.o.b` is `dob`, `e_mail` is
+// `email`, `date_of_birth` is `dateofbirth`. Whole words only, so `victim_sex` is not `sex` inside
+// something else; the kind's own contract columns are never checked (the caller passes them).
+const NAME = 'a name';
+const DOB = 'a date of birth';
+const ADDRESS = 'an address';
+const PHONE = 'a phone number';
+const NI = 'a National Insurance number';
+const FREE = 'free text';
+const PERSON = 'a person';
+const LOCATION = 'a location';
+const VEHICLE = 'a vehicle registration';
 const PII_WORDS: Record<string, string> = {
-	name: 'a name',
-	names: 'a name',
-	forename: 'a name',
-	forenames: 'a name',
-	surname: 'a name',
-	firstname: 'a name',
-	lastname: 'a name',
-	fullname: 'a name',
-	dob: 'a date of birth',
-	birthdate: 'a date of birth',
-	address: 'an address',
-	street: 'an address',
+	name: NAME,
+	names: NAME,
+	forename: NAME,
+	forenames: NAME,
+	surname: NAME,
+	surnames: NAME,
+	firstname: NAME,
+	lastname: NAME,
+	fullname: NAME,
+	givenname: NAME,
+	familyname: NAME,
+	maidenname: NAME,
+	dob: DOB,
+	dateofbirth: DOB,
+	birthdate: DOB,
+	birthday: DOB,
+	address: ADDRESS,
+	addresses: ADDRESS,
+	addressline: ADDRESS,
+	street: ADDRESS,
 	postcode: 'a postcode',
-	phone: 'a phone number',
-	mobile: 'a phone number',
-	telephone: 'a phone number',
-	tel: 'a phone number',
+	postcodes: 'a postcode',
+	phone: PHONE,
+	phonenumber: PHONE,
+	mobile: PHONE,
+	telephone: PHONE,
+	tel: PHONE,
 	email: 'an email address',
-	ni: 'a National Insurance number',
-	nino: 'a National Insurance number',
+	emailaddress: 'an email address',
+	ni: NI,
+	nino: NI,
+	nationalinsurance: NI,
 	pnc: 'a PNC id',
+	pncid: 'a PNC id',
 	warrant: 'a warrant number',
 	collar: 'a collar number',
-	notes: 'free text',
-	note: 'free text',
-	description: 'free text',
-	desc: 'free text',
+	notes: FREE,
+	note: FREE,
+	description: FREE,
+	desc: FREE,
 	mo: 'free text (MO)',
-	summary: 'free text',
-	narrative: 'free text',
-	comments: 'free text',
-	comment: 'free text',
-	freetext: 'free text'
+	modusoperandi: 'free text (MO)',
+	summary: FREE,
+	narrative: FREE,
+	comments: FREE,
+	comment: FREE,
+	details: FREE,
+	detail: FREE,
+	remarks: FREE,
+	remark: FREE,
+	circumstances: FREE,
+	statement: FREE,
+	freetext: FREE,
+	victim: PERSON,
+	victims: PERSON,
+	suspect: PERSON,
+	suspects: PERSON,
+	offender: PERSON,
+	offenders: PERSON,
+	witness: PERSON,
+	witnesses: PERSON,
+	complainant: PERSON,
+	person: PERSON,
+	persons: PERSON,
+	subject: PERSON,
+	nominal: PERSON,
+	nominals: PERSON,
+	location: LOCATION,
+	locations: LOCATION,
+	house: LOCATION,
+	flat: LOCATION,
+	gridref: LOCATION,
+	gridreference: LOCATION,
+	latitude: LOCATION,
+	longitude: LOCATION,
+	lat: LOCATION,
+	lon: LOCATION,
+	lng: LOCATION,
+	easting: LOCATION,
+	northing: LOCATION,
+	latlong: LOCATION,
+	lsoa: LOCATION,
+	vrm: VEHICLE,
+	reg: VEHICLE,
+	registration: VEHICLE,
+	vehiclereg: VEHICLE,
+	numberplate: VEHICLE,
+	ip: 'an IP address',
+	ipaddress: 'an IP address'
 };
-const PII_JOINED: [string, string][] = [
-	['dateofbirth', 'a date of birth'],
-	['birthdate', 'a date of birth'],
-	['firstname', 'a name'],
-	['lastname', 'a name'],
-	['surname', 'a name'],
-	['forename', 'a name'],
+// Person words say least about what the column holds: a more specific word wins the message.
+const GENERIC = new Set([PERSON]);
+// Compounds written as one word (`VictimSurname` normalises to `victimsurname`): found inside a word.
+// None of them is part of any contract column's name.
+const INSIDE_A_WORD: [string, string][] = [
+	['dateofbirth', DOB],
+	['birthdate', DOB],
+	['firstname', NAME],
+	['lastname', NAME],
+	['surname', NAME],
+	['forename', NAME],
 	['postcode', 'a postcode'],
-	['emailaddress', 'an email address'],
-	['phonenumber', 'a phone number'],
-	['nationalinsurance', 'a National Insurance number'],
+	['email', 'an email address'],
+	['phonenumber', PHONE],
+	['nationalinsurance', NI],
 	['modusoperandi', 'free text (MO)'],
-	['freetext', 'free text'],
+	['freetext', FREE],
 	['collarnumber', 'a collar number'],
 	['warrantnumber', 'a warrant number'],
 	['pncid', 'a PNC id']
@@ -136,17 +238,30 @@ const NOT_PERSON = new Set([
 ]);
 // Age in bands is the contract's own; an exact age is personal.
 const AGE_QUALIFIERS = new Set(['band', 'bands', 'group', 'range']);
+const MAX_RUN = 4;
 
-/** What personal data a (normalised) column name suggests, or undefined. */
-export function columnLooksPersonal(normalised: string): string | undefined {
-	const words = normalised.split('_').filter(Boolean);
+/**
+ * What personal data a (normalised) column name suggests, or undefined. `contract` holds the
+ * kind's own column names, which are never refused (`victim_sex` is a crimes column).
+ */
+export function columnLooksPersonal(
+	normalised: string,
+	contract: ReadonlySet<string> = new Set()
+): string | undefined {
+	if (contract.has(normalised)) return undefined;
+	const words = normalised.split(/[_.]+/).filter(Boolean);
+	let generic: string | undefined;
 	for (let i = 0; i < words.length; i++) {
 		const w = words[i];
 		if (w === 'age' && !AGE_QUALIFIERS.has(words[i + 1] ?? '')) return 'an exact age';
 		if ((w === 'name' || w === 'names') && i > 0 && NOT_PERSON.has(words[i - 1])) continue;
-		if (PII_WORDS[w]) return PII_WORDS[w];
+		for (let j = i + 1; j <= Math.min(words.length, i + MAX_RUN); j++) {
+			const what = PII_WORDS[words.slice(i, j).join('')];
+			if (!what) continue;
+			if (!GENERIC.has(what)) return what;
+			generic ??= what;
+		}
+		for (const [part, what] of INSIDE_A_WORD) if (w.includes(part)) return what;
 	}
-	const joined = words.join('');
-	for (const [part, what] of PII_JOINED) if (joined.includes(part)) return what;
-	return undefined;
+	return generic;
 }

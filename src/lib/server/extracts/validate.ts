@@ -6,7 +6,14 @@ import type { Queryable } from '../db';
 import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
-import { ANY_CELL_PATTERN, CELL_PATTERNS, maskValue, PATTERN_CELL_CHARS, safeValue } from './pii';
+import {
+	ANY_CELL_PATTERN,
+	CELL_PATTERNS,
+	DATE_REF_PATTERN,
+	maskValue,
+	PATTERN_CELL_CHARS,
+	safeValue
+} from './pii';
 import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
 import { ISO_DATE, ISO_TS, UK_DATE, UK_TS } from '../../dates';
 
@@ -281,6 +288,16 @@ function piiSql(column: string): string {
 	return `CASE WHEN regexp_matches(${v}, ${lit(ANY_CELL_PATTERN)}, 'i') THEN CASE ${which} END END`;
 }
 
+/** A ref that is a whole date is taken for a date of birth (extracts.md), then the cell patterns. */
+function refPiiSql(column: string): string {
+	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
+	return `CASE WHEN regexp_matches(${v}, ${lit(DATE_REF_PATTERN.source)}) THEN ${lit(DATE_REF_PATTERN.what)}
+		ELSE ${piiSql(column)} END`;
+}
+
+// An extra column holds free text when more than half of its filled cells have three or more words.
+const THREE_WORDS = String.raw`\S+\s+\S+\s+\S`;
+
 // A valid date, time, flag, number or enum value cannot hold personal data, so those columns are
 // searched only where the value failed its type (then the report must not echo it either).
 const TYPED_SAFE = new Set(['date', 'timestamp', 'flag', 'integer', 'decimal', 'enum']);
@@ -328,7 +345,9 @@ export async function validate(
 			const expr =
 				col && TYPED_SAFE.has(col.type)
 					? `CASE WHEN ${q(`${c}__err`)} IS NOT NULL THEN ${piiSql(c)} END`
-					: piiSql(c);
+					: col?.type === 'ref'
+						? refPiiSql(c)
+						: piiSql(c);
 			return `${expr} AS ${q(`${c}__pii`)}`;
 		})
 	];
@@ -473,11 +492,38 @@ export async function validate(
 		summary.sort((a, b) => b.count - a.count);
 	}
 
+	// Extra columns are never loaded, but free text in one is refused like any personal data.
+	let freeText = false;
+	for (const c of staging.columns.filter((name) => !sqls.has(name))) {
+		const label = staging.labels.get(c) ?? c;
+		const words = await conn.one<{ filled: number; wordy: number; line: number | null }>(
+			`SELECT count(cell)::INTEGER AS filled, count(*) FILTER (WHERE wordy)::INTEGER AS wordy,
+				min(line) FILTER (WHERE wordy)::INTEGER AS line
+			 FROM (SELECT t.line, s.${q(c)} AS cell,
+					regexp_matches(left(s.${q(c)}, ${PATTERN_CELL_CHARS}), ${lit(THREE_WORDS)}) AS wordy
+				FROM ${staging.typ} t JOIN ${staging.stg} s ON s.rowid = t.rec)`
+		);
+		if (!words || words.filled === 0 || words.wordy * 2 <= words.filled) continue;
+		freeText = true;
+		const reason = `holds free text (${words.wordy} of its ${words.filled} filled cells have three or more words), which may describe people: the dashboard takes anonymised data only — remove this column from the export`;
+		problems.push(problem(words.line ?? 2, label, '', reason, true));
+		// One finding about the whole column, so the summary gives no row count.
+		summary.push({
+			...summaryLine(label, reason, 1, [words.line ?? 2]),
+			message: `${label} ${reason}`
+		});
+		errorCount += 1;
+	}
+	if (freeText) {
+		problems.sort((a, b) => a.line - b.line);
+		problems.splice(MAX_PROBLEMS);
+	}
+
 	return {
 		errorCount,
 		problems,
 		summary,
-		personal: (counts?.personal ?? 0) > 0,
+		personal: (counts?.personal ?? 0) > 0 || freeText,
 		warnings:
 			errorCount === 0
 				? [

@@ -1,4 +1,4 @@
-// The original uploaded file, decompressed from the archive.
+// An upload's archived file (the contract's columns of the file as sent), decompressed.
 import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
 import { readConfig } from '$lib/server/config';
