@@ -66,7 +66,13 @@ export interface TestServer {
 	dataDir: string;
 	/** Everything the server printed so far (stdout and stderr). */
 	output(): string;
+	/** End the server and remove its database and DATA_DIR. */
 	stop(): Promise<void>;
+	/**
+	 * End the process with `signal` (SIGKILL: a crash) and wait for it to exit, leaving the database
+	 * and DATA_DIR in place for another server (`reuse`) or for the test to open.
+	 */
+	kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 }
 
 export interface StartOptions {
@@ -76,6 +82,8 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** How long to wait for the server to answer (sample loading takes a while). */
 	timeoutMs?: number;
+	/** Serve an existing database and DATA_DIR (a server's that was killed) instead of fresh ones. */
+	reuse?: Pick<TestServer, 'dbPath' | 'dataDir'>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -85,10 +93,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 			'No test build: the e2e project globalSetup (tests/e2e/global-setup.ts) builds it.'
 		);
 	}
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-e2e-'));
-	const dbPath = path.join(dataDir, 'dashboard.duckdb');
+	const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dash-e2e-'));
+	const dbPath = options.reuse?.dbPath ?? path.join(dataDir, 'dashboard.duckdb');
 	if (options.setup) {
-		const db = await openDb(dbPath);
+		const db = await openDb(dbPath, { dataDir });
 		try {
 			await options.setup(db, dataDir);
 		} finally {
@@ -137,18 +145,21 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 		}
 	}
 
+	const end = async (signal: 'SIGKILL' | 'SIGTERM') => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		child.kill(signal);
+		const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+		await exited;
+		clearTimeout(timer);
+	};
 	return {
 		url,
 		dbPath,
 		dataDir,
 		output: () => output,
+		kill: (signal = 'SIGKILL') => end(signal),
 		async stop() {
-			if (child.exitCode === null) {
-				child.kill('SIGTERM');
-				const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-				await exited;
-				clearTimeout(timer);
-			}
+			await end('SIGTERM');
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};

@@ -51,7 +51,7 @@ function parseKind(value: string | null | undefined): KindName | undefined {
 			400,
 			'bad_parameter',
 			`kind "${value.slice(0, 40)}" is not a kind of extract; use one of ${KIND_NAMES.join(', ')}, or leave it out to detect it from the header.`,
-			[{ column: 'kind', message: 'unknown kind' }]
+			[{ parameter: 'kind', message: 'unknown kind' }]
 		);
 	}
 	return value;
@@ -64,7 +64,7 @@ function parseMode(value: string | null | undefined): UploadMode {
 			400,
 			'bad_parameter',
 			`mode must be merge or replace, not "${value.slice(0, 40)}".`,
-			[{ column: 'mode', message: 'unknown mode' }]
+			[{ parameter: 'mode', message: 'unknown mode' }]
 		);
 	}
 	return value;
