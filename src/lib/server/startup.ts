@@ -12,7 +12,10 @@ export async function startup(): Promise<Db> {
 	const config = readConfig();
 	const db = await getDb(config.databasePath);
 	// An upload cut short by a crash committed nothing; its temp file and partial archive go.
-	const leftovers = removeUploadLeftovers(config.dataDir);
+	const named = await db.all<{ p: string }>(
+		'SELECT archive_path AS p FROM uploads WHERE archive_path IS NOT NULL'
+	);
+	const leftovers = removeUploadLeftovers(config.dataDir, new Set(named.map((r) => r.p)));
 	if (leftovers.length)
 		log().warn({ files: leftovers }, 'removed files left by interrupted uploads');
 	// First start: a realistic synthetic data set, loaded exactly as uploads are (operations.md).

@@ -727,10 +727,13 @@ export async function loadExtract(
 			});
 			await dropStaging(tx, st);
 			staging = undefined;
+			// The archive takes its name inside the transaction, as its last step: a crash before the
+			// commit leaves a file no upload names, which start-up removes (leftovers.ts); a crash
+			// after it leaves the upload and its file together. Never an upload without its file.
+			fs.renameSync(partial, archive);
 			return { id, archive };
 		});
 		if (committed.refused) return refuse(committed.refused, base);
-		fs.renameSync(partial, committed.archive!);
 		const upload = await getUpload(db, committed.id!);
 		return { ok: true, upload: upload! };
 	} finally {

@@ -1,16 +1,17 @@
 // What an upload cut short leaves on disk (a crash, a kill, a power cut): the streamed body under
-// DATA_DIR/tmp and the half-written archive `.partial-*` under DATA_DIR/uploads. Nothing in the
-// database refers to them (the upload commits in one transaction, and only then is the archive
-// renamed), so they are removed when the server starts.
+// DATA_DIR/tmp, the half-written archive `.partial-*`, and an archive renamed just before a commit
+// that never happened (loadExtract names the archive as the transaction's last step). Nothing in
+// the database refers to them, so they are removed when the server starts.
 import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Remove upload leftovers and return their paths relative to DATA_DIR. Call it only while holding
+ * Remove upload leftovers (files in DATA_DIR/tmp; files in DATA_DIR/uploads that no upload names)
+ * and return their paths relative to DATA_DIR. Call it only while holding
  * the database open: DuckDB lets one process at a time open the file, so no other server or CLI
  * load on this database is writing these folders meanwhile.
  */
-export function removeUploadLeftovers(dataDir: string): string[] {
+export function removeUploadLeftovers(dataDir: string, archived: ReadonlySet<string>): string[] {
 	const removed: string[] = [];
 	const tmp = path.join(dataDir, 'tmp');
 	for (const name of readDir(tmp)) {
@@ -18,7 +19,9 @@ export function removeUploadLeftovers(dataDir: string): string[] {
 		removed.push(path.join('tmp', name));
 	}
 	const uploads = path.join(dataDir, 'uploads');
-	for (const name of readDir(uploads).filter((n) => n.startsWith('.partial-'))) {
+	// `archived`: every archive_path the uploads table names (relative to DATA_DIR).
+	const orphan = (n: string) => n.startsWith('.partial-') || !archived.has(path.join('uploads', n));
+	for (const name of readDir(uploads).filter(orphan)) {
 		fs.rmSync(path.join(uploads, name), { force: true });
 		removed.push(path.join('uploads', name));
 	}
