@@ -92,8 +92,8 @@ const CASES: Case[] = [
 
 	// Extracts API: analysts and admins; 403 JSON for the other roles.
 	{ route: '/api/v1/extracts', request: 'GET', path: '/api/v1/extracts', answers: [401, 403, 200, 403, 200] },
-	// An empty CSV body: "The request has no body" (400).
-	{ route: '/api/v1/extracts', request: 'POST', path: '/api/v1/extracts?kind=crimes', body: 'csv', answers: [401, 403, 400, 403, 400] },
+	// An empty CSV body is an empty file: refused as empty_file (422), as extracts.md says.
+	{ route: '/api/v1/extracts', request: 'POST', path: '/api/v1/extracts?kind=crimes', body: 'csv', answers: [401, 403, 422, 403, 422] },
 	{ route: '/api/v1/extracts/[id]', request: 'GET', path: '/api/v1/extracts/up1', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/file', request: 'GET', path: '/api/v1/extracts/up1/file', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/rollback', request: 'POST', path: '/api/v1/extracts/no-such-upload/rollback', answers: [401, 403, 404, 403, 404] },

@@ -47,11 +47,12 @@ export async function receiveUpload(request: Request, config: Config): Promise<R
 	if (Number.isFinite(declared) && declared > config.maxUploadBytes + 64 * 1024) {
 		throw tooLarge(config.maxUploadBytes);
 	}
-	if (!request.body)
-		throw new HttpError(400, 'empty_body', 'The request has no body: send the CSV file.');
 	const dest = tempFilePath(config);
 	try {
 		if (type.startsWith('multipart/form-data')) {
+			if (!request.body) {
+				throw new HttpError(400, 'empty_body', 'The request has no body: send the CSV file.');
+			}
 			// The boundary is case-sensitive (browsers send mixed case): busboy gets the header as sent.
 			return await receiveMultipart(request, request.headers.get('content-type')!, dest, config);
 		}
@@ -63,11 +64,15 @@ export async function receiveUpload(request: Request, config: Config): Promise<R
 			type.startsWith('application/vnd.ms-excel') ||
 			type.startsWith('application/octet-stream')
 		) {
-			await pipeline(
-				Readable.fromWeb(request.body as never),
-				new Limit(config.maxUploadBytes),
-				fs.createWriteStream(dest)
-			);
+			// A 0-byte file arrives as no body: loadExtract refuses it as empty, like any empty file.
+			if (!request.body) fs.writeFileSync(dest, '');
+			else {
+				await pipeline(
+					Readable.fromWeb(request.body as never),
+					new Limit(config.maxUploadBytes),
+					fs.createWriteStream(dest)
+				);
+			}
 			const name = new URL(request.url).searchParams.get('filename') ?? undefined;
 			return { path: dest, fileName: safeFileName(name), fields: {} };
 		}
