@@ -5,8 +5,8 @@ export class AuthError extends Error {
 		message: string,
 		/** The form field the problem is about, so pages can link the error summary to it. */
 		readonly field?: string,
-		/** 404 for something that does not exist, 409 for a conflict, else 400. */
-		readonly status: 400 | 404 | 409 = 400
+		/** 404 for something that does not exist, 409 for a conflict, 429 throttled, else 400. */
+		readonly status: 400 | 404 | 409 | 429 = 400
 	) {
 		super(message);
 		this.name = 'AuthError';

@@ -4,6 +4,7 @@ import { audit } from '../audit';
 import { AuthError } from './errors';
 import { hashPassword, passwordProblem, randomPassword, verifyPassword } from './passwords';
 import { ROLES, type Role } from './routes';
+import { claimAttempt, clearFailures } from './throttle';
 
 export interface User {
 	name: string;
@@ -291,9 +292,26 @@ export async function changePassword(
 		{ name }
 	);
 	if (!row || row.disabled) throw new AuthError('This account cannot sign in.', 'current', 404);
+	// Wrong current passwords are guesses like wrong sign-ins: the same throttle, counted before the
+	// check in one step (claimAttempt), and a right current password takes the attempt back.
+	const address = input.address ?? null;
+	const waitMs = await claimAttempt(db, { userName: name, address });
+	if (waitMs > 0) {
+		const seconds = Math.ceil(waitMs / 1000);
+		const wait =
+			seconds > 90
+				? `${Math.ceil(seconds / 60)} minutes`
+				: `${seconds} second${seconds === 1 ? '' : 's'}`;
+		throw new AuthError(
+			`Too many wrong passwords for this account from this address. Wait ${wait} and try again.`,
+			'current',
+			429
+		);
+	}
 	if (!(await verifyPassword(row.password_hash, input.current))) {
 		throw new AuthError('The current password is not right.', 'current');
 	}
+	await db.write((tx) => clearFailures(tx, name, address));
 	checkPassword(name, input.next, 'next');
 	if (input.next === input.current) {
 		throw new AuthError('Choose a new password that differs from the current one.', 'next');
