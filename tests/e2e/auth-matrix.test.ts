@@ -17,7 +17,7 @@ type Who = 'signed out' | Role;
 const WHO: readonly Who[] = ['signed out', ...ROLES];
 
 /** A status, or `→ /place`: a 303 there (`→ /login` also takes `/login?next=…`). */
-type Answer = 200 | 400 | 401 | 403 | 404 | 409 | `→ /${string}`;
+type Answer = 200 | 400 | 401 | 403 | 404 | 409 | 422 | `→ /${string}`;
 const SIGN_IN = '→ /login';
 
 interface Case {
