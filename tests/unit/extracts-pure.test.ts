@@ -311,6 +311,10 @@ describe('byte scan', () => {
 		expect(await refusal('invalid-utf8.csv')).toMatchObject({ reason: 'bad_encoding', line: 4 });
 	});
 
+	it('refuses CR-only (old Mac) line ends with the first such line', async () => {
+		expect(await refusal('../hostile/cr-only.csv')).toEqual({ reason: 'cr_line_ends', line: 1 });
+	});
+
 	it('reads a BOM, CRLF, a Windows-1252 file and record start lines', async () => {
 		const bom = await scan('bom-crlf.csv');
 		expect([bom.bom, bom.encoding, bom.records, bom.header[0], bom.recordLines]).toEqual([

@@ -170,6 +170,13 @@ function scanRefusal(err: ScanError, fileName: string): Refusal {
 				`${fileName} is neither UTF-8 nor Windows-1252 text: the first bad byte is on line ${r.line}. Save it as "CSV UTF-8 (Comma delimited)" and upload that.`,
 				[{ line: r.line, message: 'byte that is not valid UTF-8 or Windows-1252' }]
 			);
+		case 'cr_line_ends':
+			return refusal(
+				415,
+				'not_csv',
+				`${fileName} ends its lines with CR alone (old Mac line ends), first on line ${r.line}, so it cannot be read as rows. Save it from Excel as "CSV UTF-8 (Comma delimited)", or with Windows (CRLF) or Unix (LF) line ends, and upload that.`,
+				[{ line: r.line, message: 'line ends with CR alone; use LF or CRLF' }]
+			);
 	}
 }
 

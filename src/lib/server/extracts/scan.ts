@@ -37,7 +37,9 @@ export type ScanRefusal =
 	| { reason: 'too_large'; bytes: number; limit: number }
 	| { reason: 'empty' }
 	| { reason: 'control_char'; line: number; byte: number }
-	| { reason: 'bad_encoding'; line: number; byte: number };
+	| { reason: 'bad_encoding'; line: number; byte: number }
+	/** A line ends in CR alone (classic Mac), outside quotes: extracts.md allows LF or CRLF. */
+	| { reason: 'cr_line_ends'; line: number };
 
 export class ScanError extends Error {
 	constructor(readonly refusal: ScanRefusal) {
@@ -71,6 +73,8 @@ export async function scanFile(filePath: string, maxBytes: number): Promise<Scan
 	let cp1252Clean = true;
 	let bom = false;
 	let visible = false;
+	// A CR outside quotes whose LF has not come yet (it may be in the next chunk).
+	let crPending = false;
 
 	// CSV structure: quote state, fields in the current record, whether it has any content yet.
 	let inQuotes = false;
@@ -122,6 +126,10 @@ export async function scanFile(filePath: string, maxBytes: number): Promise<Scan
 		}
 		for (let i = start; i < chunk.length; i++) {
 			const b = chunk[i];
+			if (crPending) {
+				if (b !== 0x0a) throw new ScanError({ reason: 'cr_line_ends', line });
+				crPending = false;
+			}
 			if (!headerDone && headerBytes.length < HEADER_MAX) headerBytes.push(b);
 			if (b < 0x80) {
 				if (need > 0 && !utf8BadLine) {
@@ -141,7 +149,10 @@ export async function scanFile(filePath: string, maxBytes: number): Promise<Scan
 						}
 						continue;
 					}
-					if (b === 0x0d) continue;
+					if (b === 0x0d) {
+						if (!inQuotes) crPending = true;
+						continue;
+					}
 					if (b !== 0x09) {
 						throw new ScanError({ reason: 'control_char', line, byte: offset + i });
 					}
