@@ -30,6 +30,11 @@ describe('personal-data cell patterns', () => {
 		['+44 7700 900123', 'a UK phone number'],
 		['0115 967 0999', 'a UK phone number'],
 		['(0115) 9670999', 'a UK phone number'],
+		// With 44 or 0044, and as Excel leaves it without the leading 0 (extracts.md).
+		['447700900123', 'a UK phone number'],
+		['0044 7700 900123', 'a UK phone number'],
+		['7700900123', 'a UK phone number'],
+		['1159670999', 'a UK phone number'],
 		['NG1 5AB', 'a full UK postcode'],
 		['ng15ab', 'a full UK postcode'],
 		['SW1A 1AA', 'a full UK postcode'],
@@ -56,6 +61,10 @@ describe('personal-data cell patterns', () => {
 		'2023-01-05',
 		'05/01/2023',
 		'2023-01-05T10:00:00+01:00',
+		// Ten digits of a date and time never read as a phone number without its 0.
+		'2019-04-01 00:10:17',
+		'01/04/2019 00:10',
+		'20190401',
 		'8Q',
 		'Nottingham North',
 		'25_34',
@@ -83,8 +92,10 @@ describe('personal-data cell patterns', () => {
 			const ours = spy.mock.calls.filter((_, i) =>
 				sources.has((spy.mock.contexts[i] as RegExp).source)
 			);
-			// 1 (email found first) + 6 + 6 pattern runs, none on more than 256 characters.
-			expect(ours.length).toBe(13);
+			// 1 (email found first) + 7 + 7 pattern runs (7 cell patterns: email, two phone forms,
+			// postcode, NI number, vehicle registration, IPv4), none on more than 256 characters.
+			expect(CELL_PATTERNS).toHaveLength(7);
+			expect(ours.length).toBe(15);
 			expect(Math.max(...ours.map(([input]) => String(input).length))).toBe(PATTERN_CELL_CHARS);
 		} finally {
 			spy.mockRestore();

@@ -165,10 +165,23 @@ UPDATE api_tokens SET expires_at = created_at + INTERVAL 90 DAY;
 		// bytes are gone and the upload says when, by whom and why (extracts.md "Retention").
 		sql: `
 ALTER TABLE uploads ADD COLUMN archive_sha256 VARCHAR;
-UPDATE uploads SET archive_sha256 = sha256;
 ALTER TABLE uploads ADD COLUMN file_purged_at TIMESTAMPTZ;
 ALTER TABLE uploads ADD COLUMN file_purged_by VARCHAR;
 ALTER TABLE uploads ADD COLUMN file_purge_reason VARCHAR;
+-- After every ALTER: DuckDB cannot commit an ALTER of a table this transaction has updated rows of.
+UPDATE uploads SET archive_sha256 = sha256;
+`
+	},
+	{
+		version: 6,
+		name: 'population source columns',
+		// The reference population file keeps its ONS area code and its source (shared/spec README:
+		// "keep the source column"); as ignored extra columns its citations read as free text.
+		sql: `
+ALTER TABLE population ADD COLUMN ons_code VARCHAR;
+ALTER TABLE population ADD COLUMN source VARCHAR;
+ALTER TABLE h_population ADD COLUMN ons_code VARCHAR;
+ALTER TABLE h_population ADD COLUMN source VARCHAR;
 `
 	}
 ];

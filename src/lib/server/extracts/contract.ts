@@ -158,7 +158,9 @@ export const KINDS: Record<KindName, Kind> = {
 		columns: [
 			col('area', 'text', true, 'same names as crimes.area'),
 			col('year', 'integer', true, 'mid-year of the estimate'),
-			col('population_16plus', 'integer', true, 'adults aged 16+')
+			col('population_16plus', 'integer', true, 'adults aged 16+'),
+			col('ons_code', 'text', false, "the area's ONS code, e.g. E06000018"),
+			col('source', 'text', false, 'citation of the estimate')
 		]
 	},
 	prevalence: {

@@ -20,9 +20,17 @@ export const CELL_PATTERNS: readonly CellPattern[] = [
 		source: '[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63}){0,8}\\.[a-z]{2,24}'
 	},
 	{
-		// +44 or 0, then a UK area/mobile digit and 8-9 more digits, spaces/hyphens/brackets between.
+		// +44, 0044, 44 or 0, then a UK area/mobile digit and 8-9 more digits, spaces, hyphens or
+		// brackets between.
 		what: 'a UK phone number',
-		source: '(^|[^\\w+])\\(?(\\+44\\s?\\(?0?\\)?|0)[\\s()-]*[1237]([\\s()-]*\\d){8,9}($|[^\\w])'
+		source:
+			'(^|[^\\w+])\\(?(\\+44\\s?\\(?0?\\)?|0044\\s?\\(?0?\\)?|44\\s?\\(?0?\\)?|0)[\\s()-]*[1237]([\\s()-]*\\d){8,9}($|[^\\w])'
+	},
+	{
+		// The same number as Excel leaves it, its leading 0 dropped (extracts.md): ten digits from a UK
+		// area or mobile digit, spaces only between, so dates and times (2019-04-01 00:10) never match.
+		what: 'a UK phone number',
+		source: '(^|[^\\w+:./-])[1237](\\s?\\d){9}($|[^\\w:./-])'
 	},
 	{
 		what: 'a full UK postcode',
