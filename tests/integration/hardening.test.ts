@@ -54,6 +54,12 @@ describe('a failed sign-in as an unknown name', () => {
 				.join('\n')
 				.toLowerCase()
 		).not.toContain('correct-horse-77');
+		// Nor does the throttle keep the text: it counts the unknown name by the same hash.
+		expect(await db.all('SELECT user_name, address FROM login_failures ORDER BY address')).toEqual([
+			{ user_name: `unknown:${mac.slice(0, 16)}`, address: '10.0.0.0' },
+			{ user_name: `unknown:${mac.slice(0, 16)}`, address: '10.0.0.1' },
+			{ user_name: 'gina', address: '10.0.0.9' }
+		]);
 	});
 
 	it('is hashed while throttled too, and with the same key after the database is reopened', async () => {

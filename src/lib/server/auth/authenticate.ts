@@ -40,10 +40,12 @@ export async function authenticate(
 
 	// Counted before the password is checked (atomically with the check), so parallel guesses
 	// cannot all pass a throttle that none of them has counted yet.
-	const waitMs = await claimAttempt(db, { userName: name, address, now });
+	// The throttle counts by the same name the audit keeps: a typed name that is no account (perhaps
+	// a password typed in the wrong box) only as its keyed hash, never as text.
+	const target = await signInTarget(db, name);
+	const waitMs = await claimAttempt(db, { userName: target, address, now });
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
-		const target = await signInTarget(db, name);
 		await db.write((tx) =>
 			audit(tx, {
 				actor: null,
@@ -83,8 +85,6 @@ export async function authenticate(
 				: null;
 
 	if (reason || !row) {
-		// Computed outside the write: the key may need a write of its own on first use.
-		const target = await signInTarget(db, name, row !== undefined);
 		await db.write(async (tx) => {
 			await audit(tx, {
 				actor: null,
