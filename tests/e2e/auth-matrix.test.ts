@@ -46,6 +46,10 @@ const CASES: Case[] = [
 	{ route: '/(app)/(dashboard)/training', request: 'GET', path: '/training', answers: [SIGN_IN, 200, 200, 200, 200] },
 	{ route: '/(app)/(dashboard)/areas', request: 'GET', path: '/areas', answers: [SIGN_IN, 200, 200, 200, 200] },
 
+	// Health for a service manager: open to everyone, signed in or not.
+	{ route: '/healthz', request: 'GET', path: '/healthz', answers: [200, 200, 200, 200, 200] },
+	{ route: '/readyz', request: 'GET', path: '/readyz', answers: [200, 200, 200, 200, 200] },
+
 	// Sign-in and sign-out are open to everyone; a signed-in person asking for /login goes home.
 	{ route: '/login', request: 'GET', path: '/login', answers: [200, '→ /', '→ /', '→ /', '→ /'] },
 	// An empty sign-in form: "Enter your user name" (400) before any password check or throttle; the

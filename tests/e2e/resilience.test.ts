@@ -393,6 +393,8 @@ describe('query-parameter abuse on every GET route', () => {
 	/** Every GET route, a path that reaches it, and its answer to a plain request as ada (admin). */
 	const ROUTES: Record<string, { path: string; status: number }> = {
 		'/': { path: '/', status: 303 },
+		'/healthz': { path: '/healthz', status: 200 },
+		'/readyz': { path: '/readyz', status: 200 },
 		'/login': { path: '/login', status: 303 },
 		'/logout': { path: '/logout', status: 200 },
 		'/account/password': { path: '/account/password', status: 200 },

@@ -1,13 +1,14 @@
 // Upgrading a database made by the previous schema (version 2, before uploads had an as-at date):
 // opening it with the current code migrates it without loss and gives every old upload the as-at
 // date an upload now defaults to (api.md "Uploads").
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDb, type Queryable } from '../../src/lib/server/db';
-import { migrate, migrations } from '../../src/lib/server/db/migrations';
+import { migrate, migrations, SCHEMA_VERSION } from '../../src/lib/server/db/migrations';
 import { datasetAsAt } from '../../src/lib/server/metrics';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-upgrade-'));
@@ -124,5 +125,31 @@ describe('a version 3 database', () => {
 		} finally {
 			await db.close();
 		}
+	});
+});
+
+describe('a database from a newer version of the dashboard', () => {
+	it('is refused with a clear message and left exactly as it was', async () => {
+		const file = path.join(dir, 'newer.duckdb');
+		const db = await openDb(file, { dataDir: dir });
+		await db.write((tx) =>
+			tx.run(`INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')`)
+		);
+		await db.close();
+		const before = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+		await expect(openDb(file, { dataDir: dir })).rejects.toThrow(
+			`This database was made by a newer version of the dashboard (schema version 99; this code knows up to ${SCHEMA_VERSION}). It was not changed.`
+		);
+		// Not a byte changed, and the file is free again (the refused open let it go).
+		expect(createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(before);
+		const instance = await DuckDBInstance.create(file);
+		const c = await instance.connect();
+		const rows = (
+			await c.runAndReadAll('SELECT max(version)::INTEGER AS v FROM schema_migrations')
+		).getRowObjectsJS();
+		expect(rows).toEqual([{ v: 99 }]);
+		c.closeSync();
+		instance.closeSync();
 	});
 });

@@ -31,9 +31,10 @@ describe('route access table', () => {
 		expect(missing, `add these to routeAccess in src/lib/server/auth/routes.ts`).toEqual([]);
 	});
 
-	it('keeps published summaries and sign-in public, and nothing else', () => {
+	it('keeps published summaries, sign-in and health public, and nothing else', () => {
+		const open = ['/login', '/logout', '/healthz', '/readyz'];
 		for (const [id, access] of Object.entries(routeAccess)) {
-			const shouldBePublic = id === '/login' || id === '/logout' || /^\/summaries(\/|$)/.test(id);
+			const shouldBePublic = open.includes(id) || /^\/summaries(\/|$)/.test(id);
 			expect(access === 'public', id).toBe(shouldBePublic);
 		}
 	});

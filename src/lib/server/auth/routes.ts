@@ -21,6 +21,9 @@ export const routeAccess: Record<string, Access> = {
 	'/(app)/(dashboard)/training': VIEW,
 	'/(app)/(dashboard)/areas': VIEW,
 	// Accounts (sign-in is public; a pending password change allows only these three).
+	// Health for a service manager or load balancer: status only, no data.
+	'/healthz': 'public',
+	'/readyz': 'public',
 	'/login': 'public',
 	'/logout': 'public',
 	'/account/password': 'signed_in',

@@ -161,7 +161,14 @@ export async function openDb(dbPath: string, options: OpenOptions = {}): Promise
 		throw err;
 	}
 	const writer = wrap(writerConn);
-	await migrate(writer);
+	try {
+		await migrate(writer);
+	} catch (err) {
+		// A database this code cannot bring up to date (a newer one, a failed step) is let go at once.
+		writerConn.closeSync();
+		instance.closeSync();
+		throw err;
+	}
 	const readers: Queryable[] = [];
 	for (let i = 0; i < READERS; i++) readers.push(wrap(await connect()));
 	let next = 0;

@@ -186,8 +186,36 @@ ALTER TABLE h_population ADD COLUMN source VARCHAR;
 	}
 ];
 
+/** The schema version this code brings a database to. */
+export const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));
+
+/** A database made by a newer version of the dashboard than this code: refused, never altered. */
+export class NewerDatabaseError extends Error {
+	constructor(
+		readonly found: number,
+		readonly known: number
+	) {
+		super(
+			`This database was made by a newer version of the dashboard (schema version ${found}; this code knows up to ${known}). ` +
+				`It was not changed. Run the newer version of the dashboard, or restore a backup made by this one.`
+		);
+		this.name = 'NewerDatabaseError';
+	}
+}
+
 /** Bring the schema up to date; each migration commits on its own. */
 export async function migrate(conn: Queryable, list: Migration[] = migrations): Promise<number> {
+	// Read before anything is written: a newer database must be left exactly as it is.
+	const [exists] = await conn.all<{ n: number }>(
+		`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'schema_migrations'`
+	);
+	if (exists && exists.n > 0) {
+		const [newest] = await conn.all<{ v: number | null }>(
+			'SELECT max(version) AS v FROM schema_migrations'
+		);
+		const known = Math.max(...list.map((m) => m.version));
+		if (newest?.v != null && newest.v > known) throw new NewerDatabaseError(newest.v, known);
+	}
 	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`);
 	const done = new Set(
