@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../config';
 import { DatabaseInUseError, openDb, type Db } from '../db';
 import { HttpError } from '../http';
-import { isIsoDate } from '../extracts/as-of';
+import { isIsoDate } from '../../dates';
 import { isKindName, KIND_NAMES } from '../extracts/contract';
 import {
 	listUploads,

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import { contentDisposition, safeFileName } from '../download';
 import { HttpError } from '../http';
-import { isIsoDate } from './as-of';
+import { isIsoDate } from '../../dates';
 import { isKindName, KIND_NAMES, type KindName } from './contract';
 import {
 	archivedFilePath,

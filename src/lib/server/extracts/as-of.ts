@@ -1,9 +1,8 @@
 // The "as at" date of an extract (api.md "Uploads"): the day it was taken from the source system.
 // A month is complete only when the dataset's as-at date is after the month's last day (metrics.md).
-import { addDays, defaultAsOf, isIsoDate } from '../../dates';
+import { defaultAsOf, isIsoDate } from '../../dates';
+import { monthFromIndex, monthIndex } from '../../months';
 import { KINDS, type KindName } from './contract';
-
-export { addDays, defaultAsOf, isIsoDate };
 
 /** The kinds whose as-at dates decide which months are complete (api.md). */
 export const POLICE_KINDS = ['crimes', 'arrests', 'outcomes', 'incidents'] as const;
@@ -55,7 +54,5 @@ export function asOfProblem(
 
 /** The last complete month (`YYYY-MM`) for an as-at date: the month before the as-at date's month. */
 export function completeTo(asOf: string): string {
-	const [y, m] = asOf.split('-').map(Number);
-	const idx = y * 12 + (m - 1) - 1;
-	return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
+	return monthFromIndex(monthIndex(asOf.slice(0, 7)) - 1);
 }

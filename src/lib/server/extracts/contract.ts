@@ -178,6 +178,16 @@ export const KINDS: Record<KindName, Kind> = {
 	}
 };
 
+/** The names of a kind's contract columns. */
+export function columnNames(kind: KindName): ReadonlySet<string> {
+	return new Set(KINDS[kind].columns.map((c) => c.name));
+}
+
+/** Every column name of any kind of extract. */
+export const ALL_COLUMN_NAMES: ReadonlySet<string> = new Set(
+	KIND_NAMES.flatMap((k) => KINDS[k].columns.map((c) => c.name))
+);
+
 export function isKindName(value: string): value is KindName {
 	return (KIND_NAMES as readonly string[]).includes(value);
 }

@@ -1,5 +1,5 @@
 // Reading a header row: normalised names, which kind it is, and which contract column each field is.
-import { KINDS, KIND_NAMES, type KindName } from './contract';
+import { ALL_COLUMN_NAMES, columnNames, KINDS, KIND_NAMES, type KindName } from './contract';
 
 /** Case-insensitive, trimmed, spaces and hyphens read as `_` (extracts.md "File rules"). */
 export function normaliseHeader(name: string): string {
@@ -21,7 +21,7 @@ export interface HeaderMatch {
 }
 
 export function matchHeader(kind: KindName, header: string[]): HeaderMatch {
-	const names = new Set(KINDS[kind].columns.map((c) => c.name));
+	const names = columnNames(kind);
 	const seen = new Map<string, number[]>();
 	const extra: HeaderMatch['extra'] = [];
 	header.forEach((raw, position) => {
@@ -71,6 +71,5 @@ export function detectKind(header: string[]): KindDetection {
 
 /** How many header fields name a column of any kind: 0 suggests the file has no header row. */
 export function knownColumnCount(header: string[]): number {
-	const all = new Set(KIND_NAMES.flatMap((k) => KINDS[k].columns.map((c) => c.name)));
-	return header.filter((h) => all.has(normaliseHeader(h))).length;
+	return header.filter((h) => ALL_COLUMN_NAMES.has(normaliseHeader(h))).length;
 }

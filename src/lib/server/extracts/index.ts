@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import type { Db, Queryable } from '../db';
 import { safeFileName } from '../download';
 import { HttpError, type ErrorDetail } from '../http';
-import { KINDS, KIND_NAMES, type KindName } from './contract';
+import { ALL_COLUMN_NAMES, columnNames, KINDS, KIND_NAMES, type KindName } from './contract';
 import {
 	detectKind,
 	knownColumnCount,
@@ -26,7 +26,8 @@ import {
 	type Problem,
 	type ValidationReport
 } from './report';
-import { asOfProblem, completeTo, defaultAsOf, latestDateSql, POLICE_KINDS } from './as-of';
+import { defaultAsOf } from '../../dates';
+import { asOfProblem, completeTo, latestDateSql, POLICE_KINDS } from './as-of';
 import { ScanError, scanFile, transcode1252, type ScanResult } from './scan';
 import { CsvReadError, dropStaging, stage, validate, type Staging } from './validate';
 
@@ -202,8 +203,6 @@ function personalColumns(header: string[], contract: ReadonlySet<string>) {
 	return { personal, named };
 }
 
-const ANY_CONTRACT_COLUMN = new Set(KIND_NAMES.flatMap((k) => KINDS[k].columns.map((c) => c.name)));
-
 /** Header-level problems: personal-data names, no header, unknown kind, missing or repeated columns. */
 function checkHeader(
 	scan: ScanResult,
@@ -214,7 +213,7 @@ function checkHeader(
 	// kind is let through, and once it is, only that kind's own columns are (extracts.md).
 	let { personal, named } = personalColumns(
 		scan.header,
-		given ? new Set(KINDS[given].columns.map((c) => c.name)) : ANY_CONTRACT_COLUMN
+		given ? columnNames(given) : ALL_COLUMN_NAMES
 	);
 	const personalRefusal = (extra: Problem[] = []) =>
 		refusal(
@@ -259,10 +258,7 @@ function checkHeader(
 	}
 	const match = matchHeader(kind, scan.header);
 	if (!given) {
-		({ personal, named } = personalColumns(
-			scan.header,
-			new Set(KINDS[kind].columns.map((c) => c.name))
-		));
+		({ personal, named } = personalColumns(scan.header, columnNames(kind)));
 	}
 	const details: Problem[] = [];
 	for (const c of match.missing) details.push(problem(1, c, '', 'is missing from the header'));
@@ -425,7 +421,7 @@ async function archiveContractColumns(
 	kind: KindName,
 	dest: string
 ): Promise<void> {
-	const contract = new Set(KINDS[kind].columns.map((c) => c.name));
+	const contract = columnNames(kind);
 	const cols = staging.columns.filter((c) => contract.has(c)).map((c) => `"${c}"`);
 	// COPY takes no parameters; the path is ours (DATA_DIR/uploads and a random UUID).
 	const target = `'${path.resolve(dest).replace(/'/g, "''")}'`;

@@ -1,7 +1,7 @@
 // Crime, arrest and charge figures (metrics.md): the monthly series, totals, outcome groups, time to charge.
 import type { Queryable } from '../db';
 import { londonToday } from '../extracts/index';
-import { CRIME_SCOPE, scopeParams } from './filters';
+import { CRIME_SCOPE, isIncomplete, scopeParams } from './filters';
 import type { CrimeFigures, Filters, MonthlyResult, MonthlyRow, OutcomesResult } from './types';
 
 /** Months whose last day is less than this many days before the as-at date are provisional. */
@@ -122,7 +122,7 @@ export async function monthly(db: Queryable, f: Filters): Promise<MonthlyResult>
 		month: r.month,
 		...figures(r, r.median_days_to_charge, r.charged_before_recorded),
 		provisional: r.provisional,
-		incomplete: r.month > f.complete_to
+		incomplete: isIncomplete(f, r.month)
 	}));
 	const sum = (k: keyof Counts) => rows.reduce((n, r) => n + r[k], 0);
 	const totals = figures(
@@ -183,7 +183,7 @@ export async function outcomes(db: Queryable, f: Filters): Promise<OutcomesResul
 		groups,
 		months: [...byMonth].map(([month, g]) => ({
 			month,
-			incomplete: month > f.complete_to,
+			incomplete: isIncomplete(f, month),
 			groups: g
 		}))
 	};

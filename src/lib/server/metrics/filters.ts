@@ -172,6 +172,11 @@ export async function parseFilters(params: URLSearchParams, db: Queryable): Prom
 	return { from, to, area, offences, codes, domestic_abuse, as_of, complete_to };
 }
 
+/** A month after the latest complete month (metrics.md): returned only when asked for, never judged. */
+export function isIncomplete(f: Pick<Filters, 'complete_to'>, month: string): boolean {
+	return month > f.complete_to;
+}
+
 /**
  * The filters cut back to the latest complete month, for views that compare periods or annualise
  * (Overview, Areas): an incomplete month never enters a comparison (metrics.md). `leftOut` names the
@@ -181,7 +186,7 @@ export function completeOnly(f: Filters): {
 	filters: Filters;
 	leftOut: { from: string; to: string } | null;
 } {
-	if (f.to <= f.complete_to) return { filters: f, leftOut: null };
+	if (!isIncomplete(f, f.to)) return { filters: f, leftOut: null };
 	const to = f.complete_to;
 	const from = f.from <= to ? f.from : to;
 	return {

@@ -1,5 +1,7 @@
 // How fresh each dataset is: latest month with data, rows, and the last upload (time and who).
 import type { Queryable } from '../db';
+import { latestDateSql } from '../extracts/as-of';
+import { KIND_NAMES } from '../extracts/contract';
 
 export interface KindFreshness {
 	kind: string;
@@ -17,19 +19,15 @@ export interface DataFreshness {
 	last_upload_by: string | null;
 }
 
-// One fixed query per kind (table names are constants, never input).
-const LATEST: Record<string, string> = {
-	crimes: `SELECT count(*)::INTEGER AS n, strftime(max(recorded_date), '%Y-%m') AS latest FROM crimes`,
-	arrests: `SELECT count(*)::INTEGER AS n, strftime(max(arrest_date), '%Y-%m') AS latest FROM arrests`,
-	outcomes: `SELECT count(*)::INTEGER AS n, strftime(max(outcome_date), '%Y-%m') AS latest FROM outcomes`,
-	incidents: `SELECT count(*)::INTEGER AS n,
-		strftime(max(timezone('Europe/London', opened_at)), '%Y-%m') AS latest FROM incidents`,
-	workforce: `SELECT count(*)::INTEGER AS n,
-		strftime(greatest(max(start_date), max(end_date)), '%Y-%m') AS latest FROM workforce`,
-	training: `SELECT count(*)::INTEGER AS n, strftime(max(completed_date), '%Y-%m') AS latest FROM training`,
-	population: `SELECT count(*)::INTEGER AS n, max(year)::VARCHAR AS latest FROM population`,
-	prevalence: `SELECT count(*)::INTEGER AS n, max(year)::VARCHAR AS latest FROM prevalence`
-};
+// One fixed query per kind (table names are constants, never input): the latest month of its dates
+// (latestDateSql, as the as-at date reads them), or for the reference kinds their latest year.
+const LATEST: Record<string, string> = Object.fromEntries(
+	KIND_NAMES.map((kind) => {
+		const latest = latestDateSql(kind);
+		const expr = latest ? `strftime(${latest}, '%Y-%m')` : 'max(year)::VARCHAR';
+		return [kind, `SELECT count(*)::INTEGER AS n, ${expr} AS latest FROM ${kind}`];
+	})
+);
 
 /** For the pages' "data last refreshed" line. */
 export async function dataFreshness(db: Queryable): Promise<DataFreshness> {

@@ -3,7 +3,7 @@ import type { Queryable } from '../db';
 import { courseSql } from '../extracts/canonical';
 import { getSettings } from '../settings';
 import { ratio, SCOPED_CRIMES } from './crime';
-import { scopeParams } from './filters';
+import { isIncomplete, scopeParams } from './filters';
 import type { Filters, IdentificationFigures, IdentificationResult } from './types';
 
 // incidents.opened_at is an instant; its month and date are taken on the Europe/London clock.
@@ -109,7 +109,7 @@ export async function identification(db: Queryable, f: Filters): Promise<Identif
 		filters: f,
 		months: rows.map((r) => ({
 			month: r.month,
-			incomplete: r.month > f.complete_to,
+			incomplete: isIncomplete(f, r.month),
 			...figures(r)
 		})),
 		totals: figures(totals)

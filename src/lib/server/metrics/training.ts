@@ -4,6 +4,7 @@ import { courseSql } from '../extracts/canonical';
 import { HttpError } from '../http';
 import { getSettings } from '../settings';
 import { ratio } from './crime';
+import { isIncomplete } from './filters';
 import { monthEnd } from './months';
 import type { Filters, TrainingResult } from './types';
 
@@ -141,7 +142,7 @@ export async function training(
 		target: { date: settings.target_date, coverage: settings.target_coverage },
 		months: rows.map((r) => ({
 			month: r.month,
-			incomplete: r.month > f.complete_to,
+			incomplete: isIncomplete(f, r.month),
 			in_scope: r.in_scope,
 			trained: r.trained,
 			coverage: ratio(r.trained, r.in_scope),
