@@ -81,6 +81,12 @@ const CASES: Case[] = [
 	{ route: '/(app)/admin/tokens', request: 'GET', path: '/admin/tokens', answers: [SIGN_IN, 403, 403, 403, 200] },
 	{ route: '/(app)/admin/tokens', request: 'POST ?/create', path: '/admin/tokens?/create', body: { user: 'nobody', label: 'x' }, answers: [SIGN_IN, 403, 403, 403, 404] },
 	{ route: '/(app)/admin/tokens', request: 'POST ?/revoke', path: '/admin/tokens?/revoke', body: { id: 'no-such-token' }, answers: [SIGN_IN, 403, 403, 403, 404] },
+	{ route: '/(app)/admin/settings', request: 'GET', path: '/admin/settings', answers: [SIGN_IN, 403, 403, 403, 200] },
+	// An empty form: each group names its missing or empty fields (400) before writing anything.
+	{ route: '/(app)/admin/settings', request: 'POST ?/disclosure', path: '/admin/settings?/disclosure', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
+	{ route: '/(app)/admin/settings', request: 'POST ?/training', path: '/admin/settings?/training', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
+	{ route: '/(app)/admin/settings', request: 'POST ?/charts', path: '/admin/settings?/charts', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
+	{ route: '/(app)/admin/settings', request: 'POST ?/sessions', path: '/admin/settings?/sessions', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
 	{ route: '/(app)/admin/audit', request: 'GET', path: '/admin/audit', answers: [SIGN_IN, 403, 403, 403, 200] },
 	{ route: '/(app)/admin/audit/export', request: 'GET', path: '/admin/audit/export', answers: [SIGN_IN, 403, 403, 403, 200] },
 

@@ -408,6 +408,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/(app)/admin': { path: '/admin', status: 200 },
 		'/(app)/admin/audit': { path: '/admin/audit', status: 200 },
 		'/(app)/admin/audit/export': { path: '/admin/audit/export', status: 200 },
+		'/(app)/admin/settings': { path: '/admin/settings', status: 200 },
 		'/(app)/admin/tokens': { path: '/admin/tokens', status: 200 },
 		'/(app)/admin/users': { path: '/admin/users', status: 200 },
 		'/api/v1/areas': { path: '/api/v1/areas', status: 200 },
