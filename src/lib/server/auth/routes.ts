@@ -11,6 +11,7 @@ export type Access = 'public' | 'signed_in' | readonly Role[];
 const VIEW: readonly Role[] = ['viewer', 'analyst', 'publisher', 'admin'];
 const ANALYST: readonly Role[] = ['analyst', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
+const PUBLISHER: readonly Role[] = ['publisher', 'admin'];
 
 export const routeAccess: Record<string, Access> = {
 	'/': VIEW,
@@ -35,6 +36,16 @@ export const routeAccess: Record<string, Access> = {
 	'/(app)/admin/tokens': ADMIN,
 	'/(app)/admin/audit': ADMIN,
 	'/(app)/admin/audit/export': ADMIN,
+	'/(app)/admin/settings': ADMIN,
+	// Publishing (issue 10): compose, preview, publish, revise, withdraw.
+	'/(app)/publish': PUBLISHER,
+	'/(app)/publish/preview/[id]': PUBLISHER,
+	// Published summaries: the only public pages with figures, frozen and disclosure-controlled.
+	'/summaries': 'public',
+	'/summaries/feed.xml': 'public',
+	'/summaries/accessibility': 'public',
+	'/summaries/[slug]': 'public',
+	'/summaries/[slug]/[version]': 'public',
 	// Metrics API (issue 4).
 	'/api/v1/metrics/monthly': VIEW,
 	'/api/v1/metrics/outcomes': VIEW,
@@ -48,5 +59,8 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/extracts/[id]': ANALYST,
 	'/api/v1/extracts/[id]/file': ANALYST,
 	'/api/v1/extracts/[id]/rollback': ANALYST,
-	'/api/v1/extracts/[id]/restore': ANALYST
+	'/api/v1/extracts/[id]/restore': ANALYST,
+	'/api/v1/summaries': PUBLISHER,
+	'/api/v1/summaries/[slug]/withdraw': PUBLISHER,
+	'/api/v1/summaries/[slug]/revise': PUBLISHER
 };
