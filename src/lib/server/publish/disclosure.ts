@@ -1,0 +1,1044 @@
+// Disclosure control for a published summary: withheld counts, rounding, and the stats that follow.
+// Small counts are shown as `<t`; further counts as `[c]` until no withheld count can be worked out
+// by subtraction across the summary's tables or against the version it replaces (metrics.md
+// "Disclosure control"). Pure: exact figures in, published figures and the method note out.
+import { monthRange } from '../../months';
+import {
+	belowThreshold,
+	FORCE,
+	WITHHELD,
+	type Cell,
+	type DisclosureSettings,
+	type Figure,
+	type MeasureSum,
+	type Row,
+	type RowScope
+} from '../../figures';
+
+/** The superseded version: its EXACT figures and the ids of the count cells it withheld. */
+export interface Prior {
+	figures: Figure[];
+	suppressed: string[];
+}
+
+export interface Protected {
+	/** A deep copy of the input with every cell as published. */
+	figures: Figure[];
+	/** Sorted ids of every withheld count cell of this version (small and further ones). */
+	suppressed: string[];
+	/** Plain-English sentences for the method note, from what was done. */
+	notes: string[];
+}
+
+/** The figures cannot be published as they stand: a builder bug, or a cell no withholding can protect. */
+export class DisclosureError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'DisclosureError';
+	}
+}
+
+/** A count cell's identity: the same measure over the same scope is the same number wherever printed. */
+export function cellId(measure: string, scope: RowScope): string {
+	const id = `${measure}|${scope.from}|${scope.to}|${scope.area}`;
+	return scope.part === undefined ? id : `${id}|${scope.part}`;
+}
+
+export function protect(
+	input: { figures: Figure[]; sums?: MeasureSum[]; areas: string[]; prior?: Prior },
+	settings: DisclosureSettings
+): Protected {
+	checkSettings(settings);
+	const sums = input.sums ?? [];
+	checkFigures(input.figures, input.areas, 'current');
+	const cells = readCounts(input.figures, 'current');
+	const relations = relationsOf(cells, input.areas, sums, 'current');
+	let prior: PriorCells | undefined;
+	if (input.prior) {
+		checkFigures(input.prior.figures, input.areas, 'prior');
+		const priorCells = readCounts(input.prior.figures, 'prior');
+		prior = {
+			cells: priorCells,
+			relations: relationsOf(priorCells, input.areas, sums, 'prior'),
+			withheld: new Set(input.prior.suppressed)
+		};
+	}
+	const system = buildSystem(cells, relations, prior, settings.threshold);
+	if (prior) markRevealedByPrior(system);
+	suppressFurther(system, prior !== undefined);
+
+	const fates = new Map(system.vars.filter((v) => v.current).map((v) => [v.id, v.fate]));
+	const stats = emptyStats();
+	const figures = input.figures.map((f) => publishFigure(f, fates, settings, stats));
+	const suppressed = [...fates].filter(([, fate]) => fate !== 'published').map(([id]) => id);
+	for (const v of system.vars) if (v.current) countFate(v, settings.threshold, stats);
+	return {
+		figures,
+		suppressed: suppressed.sort(),
+		notes: notesFor(stats, settings, prior !== undefined)
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and checking the figures
+
+type Version = 'current' | 'prior';
+
+interface CountCell {
+	id: string;
+	measure: string;
+	scope: RowScope;
+	value: number;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function checkSettings(s: DisclosureSettings): void {
+	if (!Number.isInteger(s.threshold) || s.threshold < 1)
+		throw new DisclosureError(
+			`The suppression threshold must be a whole number 1 or more, not ${s.threshold}.`
+		);
+	if (s.rounding !== null && (!Number.isInteger(s.rounding) || s.rounding < 1))
+		throw new DisclosureError(`Rounding must be off or a whole number, not ${s.rounding}.`);
+}
+
+/** A figure, in words for an error message. */
+function named(version: Version, f: Figure): string {
+	return `${version === 'prior' ? 'In the version this one replaces, figure' : 'Figure'} "${f.id}"`;
+}
+
+/** Where a row is, in words for an error message. */
+function where(version: Version, f: Figure, row: number): string {
+	const label = Object.values(f.rows[row] ?? {}).find((c) => typeof c === 'string');
+	return `${named(version, f)} row ${row + 1}${label ? ` (${label})` : ''}`;
+}
+
+/** Scopes are whole months and whole areas; stats name the count columns they are worked from. */
+function checkFigures(figures: Figure[], areas: string[], version: Version): void {
+	const allowed = new Set([FORCE, ...areas]);
+	for (const f of figures) {
+		if (f.scopes.length !== f.rows.length)
+			throw new DisclosureError(
+				`${named(version, f)} has ${f.rows.length} rows but ${f.scopes.length} scopes: every row needs the period and area it describes.`
+			);
+		f.scopes.forEach((s, i) => checkScope(s, allowed, areas, where(version, f, i)));
+		checkColumns(f, version);
+	}
+}
+
+function checkScope(s: RowScope, allowed: Set<string>, areas: string[], at: string): void {
+	if (!MONTH.test(s.from) || !MONTH.test(s.to))
+		throw new DisclosureError(
+			`${at}: the period "${s.from}" to "${s.to}" must be two months written YYYY-MM.`
+		);
+	if (s.from > s.to)
+		throw new DisclosureError(`${at}: the period starts (${s.from}) after it ends (${s.to}).`);
+	if (!allowed.has(s.area))
+		throw new DisclosureError(
+			`${at}: "${s.area}" is neither the force nor one of its areas (${areas.join(', ') || 'none loaded'}); nothing smaller than an area is published.`
+		);
+	if (s.part !== undefined && (typeof s.part !== 'string' || s.part === ''))
+		throw new DisclosureError(`${at}: a row's part must be a non-empty name.`);
+}
+
+function checkColumns(f: Figure, version: Version): void {
+	const counts = new Set(f.columns.filter((c) => c.type === 'count').map((c) => c.key));
+	const at = `${named(version, f)}, column`;
+	const needCount = (col: string, key: string | undefined, role: string) => {
+		if (key === undefined || !counts.has(key))
+			throw new DisclosureError(
+				`${at} "${col}": its ${role} must name a count column of the same figure${key ? ` ("${key}" is not one)` : ''}, so that it can be withheld with that count.`
+			);
+	};
+	for (const c of f.columns) {
+		if (c.type === 'rate') {
+			needCount(c.key, c.numerator, 'numerator');
+			needCount(c.key, c.denominator, 'denominator');
+		} else if (c.type === 'ratio' || c.type === 'estimate') {
+			for (const d of c.depends ?? []) needCount(c.key, d, 'dependency');
+		} else if (c.type === 'median') {
+			needCount(c.key, c.cases, 'case count');
+		}
+	}
+}
+
+/** Every count cell by identity, checking each is a whole number and the same wherever printed. */
+function readCounts(figures: Figure[], version: Version): Map<string, CountCell> {
+	const cells = new Map<string, CountCell>();
+	const firstSeen = new Map<string, string>();
+	for (const f of figures) {
+		const countColumns = f.columns.filter((c) => c.type === 'count');
+		f.rows.forEach((row, i) => {
+			for (const col of countColumns) {
+				const at = `${where(version, f, i)}, column "${col.key}"`;
+				const value = row[col.key];
+				if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+					throw new DisclosureError(
+						`${at}: a count must be a whole number, 0 or more, not ${JSON.stringify(value ?? null)}.`
+					);
+				const measure = col.measure ?? col.key;
+				const id = cellId(measure, f.scopes[i]);
+				const seen = cells.get(id);
+				if (seen && seen.value !== value)
+					throw new DisclosureError(
+						`${at} is ${value}, but the same count (${id}) is ${seen.value} at ${firstSeen.get(id)}: a count printed twice must be the same number.`
+					);
+				if (!seen) {
+					cells.set(id, { id, measure, scope: f.scopes[i], value });
+					firstSeen.set(id, at);
+				}
+			}
+		});
+	}
+	return cells;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relations a reader can see between printed counts: total = Σ parts
+
+interface Relation {
+	total: string;
+	parts: string[];
+}
+
+function relationsOf(
+	cells: Map<string, CountCell>,
+	areas: string[],
+	sums: MeasureSum[],
+	version: Version
+): Relation[] {
+	return [
+		...timeRelations(cells),
+		...areaRelations(cells, areas),
+		...areaTimeRelations(cells, areas),
+		...partRelations(cells),
+		...measureRelations(cells, sums, version)
+	];
+}
+
+/**
+ * total = Σ parts when every part is printed and they add up exactly. When they do not (a person
+ * counted in two months, crimes with no area), the remainder is an unpublished unknown and the
+ * relation tells a reader nothing, so it is left out.
+ */
+function exactRelation(
+	cells: Map<string, CountCell>,
+	total: CountCell,
+	partIds: string[]
+): Relation[] {
+	if (partIds.length === 0) return [];
+	let sum = 0;
+	for (const id of partIds) {
+		const part = cells.get(id);
+		if (!part) return [];
+		sum += part.value;
+	}
+	return sum === total.value ? [{ total: total.id, parts: partIds }] : [];
+}
+
+function monthsOf(c: CountCell): string[] {
+	return monthRange(c.scope.from, c.scope.to);
+}
+
+/** A period's count and the counts for each of its months, same measure and area. */
+function timeRelations(cells: Map<string, CountCell>): Relation[] {
+	return [...cells.values()]
+		.filter((c) => c.scope.from < c.scope.to)
+		.flatMap((c) =>
+			exactRelation(
+				cells,
+				c,
+				monthsOf(c).map((m) => cellId(c.measure, { ...c.scope, from: m, to: m }))
+			)
+		);
+}
+
+/** The force's count and each area's, same measure and period. */
+function areaRelations(cells: Map<string, CountCell>, areas: string[]): Relation[] {
+	return [...cells.values()]
+		.filter((c) => c.scope.area === FORCE)
+		.flatMap((c) =>
+			exactRelation(
+				cells,
+				c,
+				areas.map((area) => cellId(c.measure, { ...c.scope, area }))
+			)
+		);
+}
+
+/** The force's count over a period and every area's count for every month: a table with no margins. */
+function areaTimeRelations(cells: Map<string, CountCell>, areas: string[]): Relation[] {
+	return [...cells.values()]
+		.filter((c) => c.scope.area === FORCE && c.scope.from < c.scope.to)
+		.flatMap((c) =>
+			exactRelation(
+				cells,
+				c,
+				areas.flatMap((area) =>
+					monthsOf(c).map((m) => cellId(c.measure, { ...c.scope, area, from: m, to: m }))
+				)
+			)
+		);
+}
+
+/** A row without a part and the rows with parts (e.g. roles), same measure and scope. */
+function partRelations(cells: Map<string, CountCell>): Relation[] {
+	const partsOf = new Map<string, string[]>();
+	for (const c of cells.values()) {
+		if (c.scope.part === undefined) continue;
+		const whole = cellId(c.measure, { ...c.scope, part: undefined });
+		partsOf.set(whole, [...(partsOf.get(whole) ?? []), c.id]);
+	}
+	return [...cells.values()]
+		.filter((c) => c.scope.part === undefined && partsOf.has(c.id))
+		.flatMap((c) => exactRelation(cells, c, partsOf.get(c.id) ?? []));
+}
+
+/** Declared sums between measures: the builder says they are exact, so a mismatch is its bug. */
+function measureRelations(
+	cells: Map<string, CountCell>,
+	sums: MeasureSum[],
+	version: Version
+): Relation[] {
+	const out: Relation[] = [];
+	for (const sum of sums) {
+		for (const total of cells.values()) {
+			if (total.measure !== sum.total) continue;
+			const parts = sum.parts.map((p) => cells.get(cellId(p, total.scope)));
+			if (parts.length === 0 || parts.some((p) => !p)) continue;
+			const added = parts.reduce((s, p) => s + (p as CountCell).value, 0);
+			if (added !== total.value)
+				throw new DisclosureError(
+					`${version === 'prior' ? 'In the version this one replaces, ' : ''}${sum.total} is ${total.value} for ${total.scope.area} ${total.scope.from} to ${total.scope.to}, but ${sum.parts.join(' + ')} add up to ${added}: the declared sum does not hold, so the figures are inconsistent.`
+				);
+			out.push({ total: total.id, parts: parts.map((p) => (p as CountCell).id) });
+		}
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system a reader could solve: one variable per distinct number, equations between them
+
+type Fate = 'published' | 'primary' | 'secondary' | 'inherited';
+
+interface Variable {
+	id: string;
+	value: number;
+	/** Printed in this version, so it can be withheld now. */
+	current: boolean;
+	fate: Fate;
+	/** Printed in the version this replaces: a reader has it, withholding it now hides nothing. */
+	fixed: boolean;
+	/** Withheld in the version this replaces. */
+	priorWithheld: boolean;
+	/** Already recoverable from the version this replaces alone: nothing now can hide it. */
+	revealed: boolean;
+}
+
+interface Equation {
+	total: number;
+	parts: number[];
+	/** From the version this replaces. */
+	prior: boolean;
+}
+
+interface System {
+	vars: Variable[];
+	equations: Equation[];
+	/** The equations each variable is in. */
+	byVar: number[][];
+	threshold: number;
+	/** Variables shown to take another value in some solution: not recoverable, now or later. */
+	free: Set<number>;
+}
+
+interface PriorCells {
+	cells: Map<string, CountCell>;
+	relations: Relation[];
+	withheld: Set<string>;
+}
+
+/**
+ * Current cells first (so ties go to the earlier printed cell), then prior cells: a prior cell with
+ * the same id and the same exact value is the same number, so the same variable; a changed one is
+ * another variable.
+ */
+function buildSystem(
+	cells: Map<string, CountCell>,
+	relations: Relation[],
+	prior: PriorCells | undefined,
+	threshold: number
+): System {
+	const vars: Variable[] = [];
+	const current = new Map<string, number>();
+	for (const c of cells.values()) {
+		current.set(c.id, vars.length);
+		vars.push({
+			id: c.id,
+			value: c.value,
+			current: true,
+			fate: 'published',
+			fixed: false,
+			priorWithheld: false,
+			revealed: false
+		});
+	}
+	const previous = new Map<string, number>();
+	for (const c of prior?.cells.values() ?? []) {
+		const withheld = prior?.withheld.has(c.id) ?? false;
+		const same = current.get(c.id);
+		if (same !== undefined && vars[same].value === c.value) {
+			vars[same].fixed = !withheld;
+			vars[same].priorWithheld = withheld;
+			previous.set(c.id, same);
+		} else {
+			previous.set(c.id, vars.length);
+			vars.push({
+				id: c.id,
+				value: c.value,
+				current: false,
+				fate: 'published',
+				fixed: !withheld,
+				priorWithheld: withheld,
+				revealed: false
+			});
+		}
+	}
+	for (const v of vars) {
+		if (!v.current) continue;
+		if (isSmall(v.value, threshold)) v.fate = 'primary';
+		else if (v.priorWithheld) v.fate = 'inherited';
+	}
+	const equations: Equation[] = [];
+	const seen = new Set<string>();
+	const add = (r: Relation, index: Map<string, number>, isPrior: boolean) => {
+		const total = index.get(r.total) as number;
+		const parts = r.parts.map((p) => index.get(p) as number);
+		// Per version: the prior's own equations must all be there for markRevealedByPrior.
+		const key = `${isPrior}:${total}=${[...parts].sort((a, b) => a - b).join('+')}`;
+		if (seen.has(key)) return;
+		seen.add(key);
+		equations.push({ total, parts, prior: isPrior });
+	};
+	for (const r of relations) add(r, current, false);
+	for (const r of prior?.relations ?? []) add(r, previous, true);
+	const byVar: number[][] = vars.map(() => []);
+	equations.forEach((e, i) => {
+		for (const v of new Set([e.total, ...e.parts])) byVar[v].push(i);
+	});
+	return { vars, equations, byVar, threshold, free: new Set() };
+}
+
+function isSmall(value: number, threshold: number): boolean {
+	return value >= 1 && value < threshold;
+}
+
+/** A reader has the exact value: printed now, printed before, or already recoverable before. */
+function isKnown(v: Variable): boolean {
+	return v.fixed || v.revealed || (v.current && v.fate === 'published');
+}
+
+/**
+ * What the version this replaces already gave away cannot be taken back: treat it as known, so the
+ * loop protects what this version could newly reveal rather than refusing every revision.
+ */
+function markRevealedByPrior(s: System): void {
+	const priorOnly: System = {
+		...s,
+		equations: s.equations.filter((e) => e.prior),
+		free: new Set()
+	};
+	const known = (v: Variable) => !v.priorWithheld;
+	for (const i of recoverable(priorOnly, known)) s.vars[i].revealed = true;
+}
+
+/**
+ * Could this cell be withheld now to hide another? Only a count printed now and never before, and
+ * not a zero that is part of a total below t (a `<t` total, or a printed 0): its parts are all
+ * below t, so a `[c]` among them can only be 0, and withholding it would hide nothing.
+ */
+function choosable(s: System, v: number): boolean {
+	const x = s.vars[v];
+	if (!x.current || x.fate !== 'published' || x.fixed) return false;
+	return (
+		x.value !== 0 ||
+		!s.byVar[v].some((e) => s.equations[e].parts.includes(v) && belowT(s, s.equations[e].total))
+	);
+}
+
+/** A reader knows this total is below t: it is shown as `<t`, or printed (or known) under t. */
+function belowT(s: System, v: number): boolean {
+	const x = s.vars[v];
+	return isSmall(x.value, s.threshold) || (isKnown(x) && x.value < s.threshold);
+}
+
+/**
+ * Withhold further cells until no withheld number can be worked out. One cell a round, for the
+ * first recoverable number in printed order, then everything is checked again: one more unknown
+ * often protects several numbers at once, so this withholds no more than it must.
+ */
+function suppressFurther(s: System, hasPrior: boolean): void {
+	for (;;) {
+		const pinned = recoverable(s, isKnown);
+		if (pinned.length === 0) return;
+		const pick = pinned.map((u) => chooseCell(s, u)).find((p) => p !== undefined);
+		if (pick === undefined) {
+			const v = s.vars[pinned[0]];
+			throw new DisclosureError(
+				`The withheld count ${v.id} could be worked out by subtraction from published counts${hasPrior ? ' of this summary or the version it replaces' : ''}, and no further count can be withheld to prevent it (every count it is worked out from is already published${hasPrior ? ' or was published in the version it replaces' : ''}).`
+			);
+		}
+		s.vars[pick].fate = 'secondary';
+	}
+}
+
+/**
+ * The cell to withhold for a recoverable u: in the equations containing u, the smallest printed
+ * non-zero part (a part before a total: totals are the figures readers come for; a non-zero before
+ * a zero: a zero withheld hides less), ties to the earlier printed. When u's own equations have
+ * nothing left to withhold, look one step further out through the withheld cells they hold.
+ */
+function chooseCell(s: System, u: number): number | undefined {
+	const seenEquations = new Set<number>();
+	const seenVars = new Set<number>([u]);
+	let frontier = [u];
+	while (frontier.length > 0) {
+		const equations = [...new Set(frontier.flatMap((v) => s.byVar[v]))].filter(
+			(e) => !seenEquations.has(e)
+		);
+		equations.forEach((e) => seenEquations.add(e));
+		const best = bestCandidate(s, equations);
+		if (best !== undefined) return best;
+		const next = new Set<number>();
+		for (const e of equations)
+			for (const v of [s.equations[e].total, ...s.equations[e].parts])
+				if (!seenVars.has(v) && !isKnown(s.vars[v])) {
+					seenVars.add(v);
+					next.add(v);
+				}
+		frontier = [...next];
+	}
+	return undefined;
+}
+
+function bestCandidate(s: System, equations: number[]): number | undefined {
+	const asPart = new Map<number, boolean>();
+	for (const e of equations) {
+		for (const p of s.equations[e].parts) if (choosable(s, p)) asPart.set(p, true);
+		const t = s.equations[e].total;
+		if (choosable(s, t) && !asPart.has(t)) asPart.set(t, false);
+	}
+	const rank = (v: number) => [
+		asPart.get(v) ? 0 : 1,
+		s.vars[v].value === 0 ? 1 : 0,
+		s.vars[v].value,
+		v
+	];
+	const order = [...asPart.keys()].sort((a, b) => {
+		const [ra, rb] = [rank(a), rank(b)];
+		for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+		return 0;
+	});
+	return order[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which withheld numbers a reader could work out
+
+/** Σ coef·x = rhs over the unknowns of one component (local indices). */
+interface LinearRow {
+	vars: number[];
+	coefs: number[];
+	rhs: number;
+}
+
+interface Component {
+	/** Global variable index of each local one. */
+	vars: number[];
+	rows: LinearRow[];
+}
+
+/**
+ * Indices (in printed order) of the unknowns a reader could pin to one value: by linear algebra
+ * (the unit vector lies in the row space), by one equation and what the markers say (`<t` is 1 to
+ * t−1, `[c]` is 0 or t and over), and finally by an exact search for a second solution of the
+ * whole system within the markers' ranges, which also catches pins that only show when
+ * equations are combined with the ranges (a 2 × 2 block of withheld cells, for one).
+ */
+function recoverable(s: System, known: (v: Variable) => boolean): number[] {
+	const t = s.threshold;
+	const cap = s.vars.reduce((sum, v) => sum + v.value, 0) + t;
+	const pinned: number[] = [];
+	for (const comp of components(s, known)) {
+		const values = comp.vars.map((v) => s.vars[v].value);
+		const linear = linearlyPinned(comp);
+		const byInterval = intervalPinned(comp, values, t);
+		const domains = values.map((v) => rangeOf(v, t, cap));
+		comp.vars.forEach((g, i) => {
+			if (linear[i] || byInterval[i]) pinned.push(g);
+			else if (!s.free.has(g) && !hasSecondSolution(comp, i, values, domains, s.free))
+				pinned.push(g);
+		});
+	}
+	return pinned.sort((a, b) => a - b);
+}
+
+/** The equations over unknowns (knowns moved to the right), split into independent components. */
+function components(s: System, known: (v: Variable) => boolean): Component[] {
+	const rows: { vars: number[]; coefs: number[]; rhs: number }[] = [];
+	for (const e of s.equations) {
+		const coef = new Map<number, number>();
+		let rhs = 0;
+		const term = (v: number, a: number) => {
+			if (known(s.vars[v])) rhs -= a * s.vars[v].value;
+			else coef.set(v, (coef.get(v) ?? 0) + a);
+		};
+		term(e.total, 1);
+		for (const p of e.parts) term(p, -1);
+		const vars = [...coef.keys()].filter((v) => coef.get(v) !== 0);
+		if (vars.length > 0) rows.push({ vars, coefs: vars.map((v) => coef.get(v) as number), rhs });
+	}
+	const parent = new Map<number, number>();
+	const find = (v: number): number => {
+		const p = parent.get(v) ?? v;
+		if (p === v) return v;
+		const root = find(p);
+		parent.set(v, root);
+		return root;
+	};
+	for (const r of rows) for (const v of r.vars) parent.set(find(v), find(r.vars[0]));
+	const byRoot = new Map<number, { vars: Set<number>; rows: typeof rows }>();
+	for (const r of rows) {
+		const root = find(r.vars[0]);
+		const c = byRoot.get(root) ?? { vars: new Set<number>(), rows: [] };
+		r.vars.forEach((v) => c.vars.add(v));
+		c.rows.push(r);
+		byRoot.set(root, c);
+	}
+	return [...byRoot.values()].map((c) => {
+		const vars = [...c.vars].sort((a, b) => a - b);
+		const local = new Map(vars.map((v, i) => [v, i]));
+		return {
+			vars,
+			rows: c.rows.map((r) => ({
+				vars: r.vars.map((v) => local.get(v) as number),
+				coefs: r.coefs,
+				rhs: r.rhs
+			}))
+		};
+	});
+}
+
+const EPS = 1e-9;
+
+/** Gauss–Jordan to reduced row echelon form: a pivot row with no other entry pins its unknown. */
+function linearlyPinned(comp: Component): boolean[] {
+	const n = comp.vars.length;
+	const m = comp.rows.map((r) => {
+		const row = new Float64Array(n);
+		r.vars.forEach((v, k) => (row[v] += r.coefs[k]));
+		return row;
+	});
+	const pivots: [number, number][] = [];
+	let p = 0;
+	for (let col = 0; col < n && p < m.length; col++) {
+		let best = -1;
+		for (let r = p; r < m.length; r++)
+			if (Math.abs(m[r][col]) > EPS && (best < 0 || Math.abs(m[r][col]) > Math.abs(m[best][col])))
+				best = r;
+		if (best < 0) continue;
+		[m[p], m[best]] = [m[best], m[p]];
+		const pivot = m[p];
+		const d = pivot[col];
+		for (let k = 0; k < n; k++) pivot[k] /= d;
+		for (let r = 0; r < m.length; r++) {
+			const f = m[r][col];
+			if (r === p || Math.abs(f) <= EPS) continue;
+			for (let k = 0; k < n; k++) {
+				m[r][k] -= f * pivot[k];
+				if (Math.abs(m[r][k]) <= EPS) m[r][k] = 0;
+			}
+		}
+		pivots.push([p, col]);
+		p++;
+	}
+	const pinned = new Array<boolean>(n).fill(false);
+	for (const [r, col] of pivots)
+		if (m[r].every((x, k) => k === col || Math.abs(x) <= EPS)) pinned[col] = true;
+	return pinned;
+}
+
+// Sets of whole numbers as sorted, disjoint, non-adjacent intervals (ends may be ±Infinity).
+type Interval = [number, number];
+type Domain = Interval[];
+
+/** What a reader knows of a withheld cell from its marker: `<t` is 1..t−1, `[c]` is 0 or ≥ t. */
+function rangeOf(value: number, t: number, cap: number): Domain {
+	return isSmall(value, t)
+		? [[1, t - 1]]
+		: normalise([
+				[0, 0],
+				[t, cap]
+			]);
+}
+
+function normalise(d: Interval[]): Domain {
+	const sorted = d.filter(([lo, hi]) => lo <= hi).sort((a, b) => a[0] - b[0]);
+	const out: Domain = [];
+	for (const [lo, hi] of sorted) {
+		const last = out[out.length - 1];
+		if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+		else out.push([lo, hi]);
+	}
+	return out;
+}
+
+/** Above this many pieces a sum is replaced by its hull: looser, so it never pins wrongly. */
+const MAX_PIECES = 64;
+
+function addDomains(a: Domain, b: Domain): Domain {
+	const out = normalise(
+		a.flatMap(([alo, ahi]) => b.map(([blo, bhi]): Interval => [alo + blo, ahi + bhi]))
+	);
+	return out.length > MAX_PIECES ? [[out[0][0], out[out.length - 1][1]]] : out;
+}
+
+function negate(d: Domain): Domain {
+	return d.map(([lo, hi]): Interval => [-hi, -lo]).reverse();
+}
+
+function intersect(d: Domain, lo: number, hi: number): Domain {
+	return d.map(([a, b]): Interval => [Math.max(a, lo), Math.min(b, hi)]).filter(([a, b]) => a <= b);
+}
+
+function size(d: Domain): number {
+	return d.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+}
+
+/**
+ * One equation at a time: the values a `<t` member could take given what the other members'
+ * markers allow (total 6 = `<5` + `[c]` leaves only 1 + 5). Fewer than two and it is recoverable.
+ */
+function intervalPinned(comp: Component, values: number[], t: number): boolean[] {
+	const pinned = new Array<boolean>(comp.vars.length).fill(false);
+	const ranges = values.map((v) => rangeOf(v, t, Infinity));
+	for (const row of comp.rows) {
+		if (row.coefs.some((a) => Math.abs(a) !== 1)) continue;
+		row.vars.forEach((v, k) => {
+			if (!isSmall(values[v], t)) return;
+			// coef·x = rhs − Σ others, and coef is ±1, so x = coef·(rhs − Σ others).
+			let others: Domain = [[0, 0]];
+			row.vars.forEach((w, j) => {
+				if (j !== k) others = addDomains(others, row.coefs[j] > 0 ? ranges[w] : negate(ranges[w]));
+			});
+			let x = addDomains([[row.rhs, row.rhs]], negate(others));
+			if (row.coefs[k] < 0) x = negate(x);
+			if (size(intersect(x, 1, t - 1)) < 2) pinned[v] = true;
+		});
+	}
+	return pinned;
+}
+
+/** Nodes one search may visit; past this the cell is treated as recoverable (withhold more). */
+const SEARCH_BUDGET = 5000;
+
+class OutOfBudget extends Error {}
+
+/**
+ * Is there a whole-number solution of every equation, each unknown within its marker's range, in
+ * which unknown u differs from its true value? Found solutions are remembered (with every unknown
+ * that moved): withholding more cells later only adds unknowns, so such a solution stays valid.
+ */
+function hasSecondSolution(
+	comp: Component,
+	u: number,
+	values: number[],
+	domains: Domain[],
+	free: Set<number>
+): boolean {
+	const budget = { nodes: 0 };
+	const sides: Interval[] = [
+		[-Infinity, values[u] - 1],
+		[values[u] + 1, Infinity]
+	];
+	for (const [lo, hi] of sides) {
+		const start = domains.map((d) => d.map((i): Interval => [i[0], i[1]]));
+		start[u] = intersect(start[u], lo, hi);
+		if (start[u].length === 0) continue;
+		let solution: number[] | null;
+		try {
+			solution = search(comp.rows, start, values, budget);
+		} catch (e) {
+			if (e instanceof OutOfBudget) return false;
+			throw e;
+		}
+		if (solution) {
+			solution.forEach((x, i) => {
+				if (x !== values[i]) free.add(comp.vars[i]);
+			});
+			return true;
+		}
+	}
+	return false;
+}
+
+/** Depth-first, trying each unknown's true value first, with bounds pruning at every node. */
+function search(
+	rows: LinearRow[],
+	domains: Domain[],
+	values: number[],
+	budget: { nodes: number }
+): number[] | null {
+	if (++budget.nodes > SEARCH_BUDGET) throw new OutOfBudget();
+	if (!tighten(rows, domains)) return null;
+	let pick = -1;
+	domains.forEach((d, i) => {
+		if (size(d) > 1 && (pick < 0 || size(d) < size(domains[pick]))) pick = i;
+	});
+	if (pick < 0) {
+		const x = domains.map((d) => d[0][0]);
+		return rows.every((r) => r.vars.reduce((s, v, k) => s + r.coefs[k] * x[v], 0) === r.rhs)
+			? x
+			: null;
+	}
+	for (const branch of branches(domains[pick], values[pick])) {
+		const next = domains.map((d) => d.map((i): Interval => [i[0], i[1]]));
+		next[pick] = branch;
+		const found = search(rows, next, values, budget);
+		if (found) return found;
+	}
+	return null;
+}
+
+/** The true value first, then the rest below and above it; a small domain value by value. */
+function branches(d: Domain, value: number): Domain[] {
+	const inside = size(intersect(d, value, value)) === 1;
+	if (size(d) <= 8) {
+		const all = d.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+		return all
+			.sort((a, b) => Math.abs(a - value) - Math.abs(b - value) || a - b)
+			.map((x): Domain => [[x, x]]);
+	}
+	if (inside)
+		return [
+			[[value, value]] as Domain,
+			intersect(d, -Infinity, value - 1),
+			intersect(d, value + 1, Infinity)
+		].filter((b) => b.length > 0);
+	const mid = Math.floor((d[0][0] + d[d.length - 1][1]) / 2);
+	return [intersect(d, -Infinity, mid), intersect(d, mid + 1, Infinity)];
+}
+
+/** Bounds propagation: each unknown within what the others' bounds leave. False when impossible. */
+function tighten(rows: LinearRow[], domains: Domain[]): boolean {
+	for (let pass = 0; pass < 30; pass++) {
+		let changed = false;
+		for (const r of rows) {
+			const span = r.vars.map((v, k): Interval => {
+				const d = domains[v];
+				const [lo, hi] = [d[0][0] * r.coefs[k], d[d.length - 1][1] * r.coefs[k]];
+				return lo <= hi ? [lo, hi] : [hi, lo];
+			});
+			const lo = span.reduce((s, x) => s + x[0], 0);
+			const hi = span.reduce((s, x) => s + x[1], 0);
+			for (let k = 0; k < r.vars.length; k++) {
+				const a = r.coefs[k];
+				// a·x lies in [rhs − (others' highest), rhs − (others' lowest)].
+				const low = r.rhs - (hi - span[k][1]);
+				const high = r.rhs - (lo - span[k][0]);
+				const [xlo, xhi] =
+					a > 0
+						? [Math.ceil(low / a), Math.floor(high / a)]
+						: [Math.ceil(high / a), Math.floor(low / a)];
+				const v = r.vars[k];
+				const before = size(domains[v]);
+				domains[v] = intersect(domains[v], xlo, xhi);
+				if (domains[v].length === 0) return false;
+				if (size(domains[v]) < before) changed = true;
+			}
+		}
+		if (!changed) return true;
+	}
+	return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishing the cells
+
+interface Stats {
+	primary: number;
+	withheld: number;
+	rounded: number;
+	ratesFromRounded: number;
+	ratesSmallDenominator: number;
+	ratesWithheldCount: number;
+	estimatesWithheld: number;
+	ratiosWithheld: number;
+	mediansWithheld: number;
+}
+
+function emptyStats(): Stats {
+	return {
+		primary: 0,
+		withheld: 0,
+		rounded: 0,
+		ratesFromRounded: 0,
+		ratesSmallDenominator: 0,
+		ratesWithheldCount: 0,
+		estimatesWithheld: 0,
+		ratiosWithheld: 0,
+		mediansWithheld: 0
+	};
+}
+
+function countFate(v: Variable, t: number, stats: Stats): void {
+	if (v.fate === 'published') return;
+	if (marker(v.fate, v.value, t) === WITHHELD) stats.withheld++;
+	else stats.primary++;
+}
+
+/** Small counts keep their `<t` marker, however they came to be withheld; the rest are `[c]`. */
+function marker(fate: Fate, value: number, t: number): string {
+	return fate === 'primary' || (fate === 'inherited' && isSmall(value, t))
+		? belowThreshold(t)
+		: WITHHELD;
+}
+
+/** Nearest multiple of `to`, halves up (7 → 5, 8 → 10 for 5). */
+function roundTo(value: number, to: number): number {
+	return Math.floor(value / to + 0.5) * to;
+}
+
+function publishFigure(
+	f: Figure,
+	fates: Map<string, Fate>,
+	settings: DisclosureSettings,
+	stats: Stats
+): Figure {
+	const out = structuredClone(f);
+	out.rows = f.rows.map((row, i) => publishRow(f, row, f.scopes[i], fates, settings, stats));
+	return out;
+}
+
+function publishRow(
+	f: Figure,
+	row: Row,
+	scope: RowScope,
+	fates: Map<string, Fate>,
+	s: DisclosureSettings,
+	stats: Stats
+): Row {
+	const out: Row = { ...row };
+	const columns = new Map(f.columns.map((c) => [c.key, c]));
+	const fateOf = (key: string): Fate => {
+		const c = columns.get(key);
+		return fates.get(cellId(c?.measure ?? key, scope)) ?? 'published';
+	};
+	const withheld = (key: string) => fateOf(key) !== 'published';
+	const exact = (key: string) => row[key] as number;
+	const rounded = (key: string) => (s.rounding ? roundTo(exact(key), s.rounding) : exact(key));
+	for (const c of f.columns) {
+		const cell: Cell = row[c.key] ?? null;
+		if (c.type === 'count') {
+			const fate = fateOf(c.key);
+			if (fate !== 'published') out[c.key] = marker(fate, exact(c.key), s.threshold);
+			else {
+				out[c.key] = rounded(c.key);
+				if (s.rounding && exact(c.key) !== 0) stats.rounded++;
+			}
+		} else if (c.type === 'rate' && c.numerator && c.denominator) {
+			out[c.key] = publishRate(
+				cell,
+				c.numerator,
+				c.denominator,
+				{ withheld, exact, rounded },
+				s,
+				stats
+			);
+		} else if ((c.type === 'ratio' || c.type === 'estimate') && c.depends?.some(withheld)) {
+			if (cell !== null) stats[c.type === 'ratio' ? 'ratiosWithheld' : 'estimatesWithheld']++;
+			out[c.key] = null;
+		} else if (c.type === 'median' && c.cases && exact(c.cases) < s.statistic_min_cases) {
+			if (cell !== null) stats.mediansWithheld++;
+			out[c.key] = null;
+		}
+	}
+	return out;
+}
+
+/**
+ * A rate is withheld over a small denominator or beside a withheld count; with rounding it is
+ * worked from the rounded counts, so that rate × denominator gives no exact count back.
+ */
+function publishRate(
+	cell: Cell,
+	numerator: string,
+	denominator: string,
+	counts: {
+		withheld: (k: string) => boolean;
+		exact: (k: string) => number;
+		rounded: (k: string) => number;
+	},
+	s: DisclosureSettings,
+	stats: Stats
+): Cell {
+	if (cell === null) return null;
+	if (counts.exact(denominator) < s.rate_min_denominator) {
+		stats.ratesSmallDenominator++;
+		return null;
+	}
+	if (counts.withheld(numerator) || counts.withheld(denominator)) {
+		stats.ratesWithheldCount++;
+		return null;
+	}
+	if (!s.rounding) return cell;
+	const d = counts.rounded(denominator);
+	if (d === 0) return null;
+	stats.ratesFromRounded++;
+	return counts.rounded(numerator) / d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The method note
+
+function plural(n: number, one: string, many: string): string {
+	return n === 1 ? one : many;
+}
+
+function notesFor(stats: Stats, s: DisclosureSettings, hasPrior: boolean): string[] {
+	const t = s.threshold;
+	const notes: string[] = [];
+	if (stats.primary > 0)
+		notes.push(
+			t === 2
+				? `A count of 1 is shown as ${belowThreshold(t)}.`
+				: `Counts from 1 to ${t - 1} are shown as ${belowThreshold(t)}.`
+		);
+	if (stats.withheld > 0) {
+		const n = stats.withheld;
+		notes.push(
+			`${n} further ${plural(n, 'count is', 'counts are')} shown as ${WITHHELD} so that ${plural(n, 'it', 'they')} cannot be worked out by subtraction${hasPrior ? ', nor by comparing this version with the one it replaces' : ''}.`
+		);
+	}
+	if (stats.rounded > 0)
+		notes.push(
+			`${stats.primary + stats.withheld > 0 ? 'Other counts' : 'Counts'} are rounded to the nearest ${s.rounding}${stats.ratesFromRounded > 0 ? ', and rates are worked out from the rounded counts' : ''}.`
+		);
+	const rateReasons = [
+		...(stats.ratesSmallDenominator > 0
+			? [`the count they are out of is below ${s.rate_min_denominator}`]
+			: []),
+		...(stats.ratesWithheldCount > 0 ? ['a count they are worked out from is withheld'] : [])
+	];
+	if (rateReasons.length > 0) notes.push(`Rates are not shown where ${rateReasons.join(' or ')}.`);
+	const derived = [
+		...(stats.estimatesWithheld > 0 ? ['Estimates'] : []),
+		...(stats.ratiosWithheld > 0 ? [stats.estimatesWithheld > 0 ? 'ratios' : 'Ratios'] : [])
+	];
+	if (derived.length > 0)
+		notes.push(`${derived.join(' and ')} worked out from a withheld count are not shown.`);
+	if (stats.mediansWithheld > 0)
+		notes.push(`Medians over fewer than ${s.statistic_min_cases} cases are not shown.`);
+	return notes;
+}

@@ -1,0 +1,933 @@
+import { describe, expect, it } from 'vitest';
+import {
+	cellId,
+	DisclosureError,
+	protect,
+	type Prior
+} from '../../src/lib/server/publish/disclosure';
+import {
+	FORCE,
+	type Cell,
+	type Column,
+	type DisclosureSettings,
+	type Figure,
+	type RowScope
+} from '../../src/lib/figures';
+
+const T5: DisclosureSettings = {
+	threshold: 5,
+	rounding: null,
+	rate_min_denominator: 10,
+	statistic_min_cases: 10
+};
+const T10: DisclosureSettings = { ...T5, threshold: 10 };
+const ROUNDED: DisclosureSettings = { ...T5, rounding: 5 };
+const AREAS = ['North', 'South'];
+
+const month = (m: string, area = FORCE): RowScope => ({ from: m, to: m, area });
+const period = (from: string, to: string, area = FORCE): RowScope => ({ from, to, area });
+const JAN = '2024-01';
+const FEB = '2024-02';
+const MAR = '2024-03';
+const Q1 = period(JAN, MAR);
+
+/** A figure with a label column and one count column `n` (measure `n`), one row per scope. */
+function counts(id: string, rows: [string, RowScope, number][], measure = 'n'): Figure {
+	return {
+		id,
+		title: id,
+		columns: [
+			{ key: 'label', label: 'Label', type: 'text' },
+			{ key: 'n', label: 'Count', type: 'count', measure }
+		],
+		rows: rows.map(([label, , n]) => ({ label, n })),
+		scopes: rows.map(([, scope]) => scope)
+	};
+}
+
+/** The published `n` column of a figure, top to bottom. */
+const column = (f: Figure, key = 'n'): Cell[] => f.rows.map((r) => r[key]);
+
+describe('primary suppression', () => {
+	it.each(
+		(
+			[
+				// [settings, exact, published]: 1..t−1 become `<t`; 0 stays 0; t and above are printed.
+				[T5, 0, 0],
+				[T5, 1, '<5'],
+				[T5, 4, '<5'],
+				[T5, 5, 5],
+				[T10, 0, 0],
+				[T10, 1, '<10'],
+				[T10, 4, '<10'],
+				[T10, 5, '<10'],
+				[T10, 9, '<10'],
+				[T10, 10, 10]
+			] as [DisclosureSettings, number, Cell][]
+		).map(([settings, exact, published]) => ({ t: settings.threshold, settings, exact, published }))
+	)('threshold $t: $exact is published as $published', ({ settings, exact, published }) => {
+		const out = protect(
+			{ figures: [counts('f', [['Jan', month(JAN), exact]])], areas: AREAS },
+			settings
+		);
+		expect(column(out.figures[0])).toEqual([published]);
+		expect(out.suppressed).toEqual(
+			typeof published === 'string' ? ['n|2024-01|2024-01|force'] : []
+		);
+	});
+
+	it('says which counts are shown as <t, using the threshold in force', () => {
+		const fig = counts('f', [['Jan', month(JAN), 3]]);
+		expect(protect({ figures: [fig], areas: AREAS }, T5).notes).toEqual([
+			'Counts from 1 to 4 are shown as <5.'
+		]);
+		expect(protect({ figures: [fig], areas: AREAS }, T10).notes).toEqual([
+			'Counts from 1 to 9 are shown as <10.'
+		]);
+	});
+
+	it('writes no note when nothing is withheld or rounded', () => {
+		const fig = counts('f', [['Jan', month(JAN), 12]]);
+		expect(protect({ figures: [fig], areas: AREAS }, T5).notes).toEqual([]);
+	});
+
+	it('returns a copy and leaves the exact figures alone', () => {
+		const fig = counts('f', [['Jan', month(JAN), 3]]);
+		protect({ figures: [fig], areas: AREAS }, T5);
+		expect(fig.rows[0].n).toBe(3);
+	});
+
+	it('names a cell by measure and scope', () => {
+		expect(cellId('recorded', period(JAN, MAR, 'North'))).toBe('recorded|2024-01|2024-03|North');
+		expect(cellId('trained', { ...month(MAR), part: 'role:control_room' })).toBe(
+			'trained|2024-03|2024-03|force|role:control_room'
+		);
+	});
+});
+
+describe('secondary suppression within one table', () => {
+	it('withholds the next-smallest part when one part of a total is <5', () => {
+		// Jan 3 + Feb 8 + Mar 12 = 23. Jan is <5, but 23 − 8 − 12 = 3 gives it back, so the
+		// smallest other published part, Feb (8), is withheld too. Then Jan + Feb = 11 with Jan in
+		// 1..4 and Feb 0 or ≥ 5: Jan 1..4 with Feb 10..7 all fit, so neither can be worked out.
+		const out = protect(
+			{
+				figures: [
+					counts('by-month', [
+						['Jan', month(JAN), 3],
+						['Feb', month(FEB), 8],
+						['Mar', month(MAR), 12],
+						['Total', Q1, 23]
+					])
+				],
+				areas: AREAS
+			},
+			T5
+		);
+		expect(column(out.figures[0])).toEqual(['<5', '[c]', 12, 23]);
+		expect(out.suppressed).toEqual(['n|2024-01|2024-01|force', 'n|2024-02|2024-02|force']);
+		expect(out.notes).toEqual([
+			'Counts from 1 to 4 are shown as <5.',
+			'1 further count is shown as [c] so that it cannot be worked out by subtraction.'
+		]);
+	});
+
+	it.each([
+		{
+			name: 'total 6 = 1 + 5: the 5 alone as [c] is not enough, so the total goes too',
+			// Round 1: Jan = 6 − 5 = 1, so Feb (the only part) becomes [c].
+			// Round 2: Jan + Feb = 6, Jan in 1..4, Feb 0 or ≥ 5. Feb = 0 would need Jan = 6; Feb ≥ 5
+			// leaves Jan ≤ 1. Only Jan = 1, Feb = 5: both pinned. No part is left to withhold, so
+			// the total is. Round 3: Jan + Feb = total, all withheld: (1, 5, 6) and (2, 5, 7) both
+			// fit, and (1, 6, 7) moves Feb: nothing can be worked out.
+			rows: [
+				['Jan', month(JAN), 1],
+				['Feb', month(FEB), 5],
+				['Total', period(JAN, FEB), 6]
+			] as [string, RowScope, number][],
+			published: ['<5', '[c]', '[c]']
+		},
+		{
+			name: 'total 26 = 1 + 5 + 20: a third part is withheld instead of the total',
+			// Round 1: Jan = 26 − 5 − 20 = 1: Feb (5, smaller than Mar's 20) becomes [c].
+			// Round 2: Jan + Feb = 26 − 20 = 6: pinned as above, so Mar (20, a part) becomes [c].
+			// Round 3: Jan + Feb + Mar = 26: (1, 5, 20), (2, 5, 19), (1, 6, 19) all fit.
+			rows: [
+				['Jan', month(JAN), 1],
+				['Feb', month(FEB), 5],
+				['Mar', month(MAR), 20],
+				['Total', Q1, 26]
+			] as [string, RowScope, number][],
+			published: ['<5', '[c]', '[c]', 26]
+		}
+	])('interval attack: $name', ({ rows, published }) => {
+		const out = protect({ figures: [counts('by-month', rows)], areas: AREAS }, T5);
+		expect(column(out.figures[0])).toEqual(published);
+	});
+
+	it('leaves a total alone when the months do not add up to it (someone counted in two months)', () => {
+		// 3 + 8 ≠ 12: the remainder is unpublished, so 12 − 8 does not give Jan back.
+		const out = protect(
+			{
+				figures: [
+					counts('people', [
+						['Jan', month(JAN), 3],
+						['Feb', month(FEB), 8],
+						['Both months', period(JAN, FEB), 12]
+					])
+				],
+				areas: AREAS
+			},
+			T5
+		);
+		expect(column(out.figures[0])).toEqual(['<5', 8, 12]);
+	});
+});
+
+describe('secondary suppression across two tables of one summary', () => {
+	it('keeps a small month and a small area safe when the period total is in both tables', () => {
+		// A (force): Jan 3, Feb 9, Mar 14, total 26.  B (Jan–Mar): North 4, South 22, force 26.
+		// Equations: 26 = Jan + Feb + Mar (months) and 26 = North + South (areas, 4 + 22 exact).
+		// Round 1: Jan = 26 − 9 − 14 = 3 and North = 26 − 22 = 4 are both recoverable. Jan is first:
+		// its equation's smallest published part is Feb (9) → [c].
+		// Round 2: North still = 26 − 22: its equation's parts: South (22) → [c].
+		// Round 3: Jan + Feb = 12 (Jan 1..4, Feb 8..11) and North + South = 26 (North 1..4,
+		// South 22..25): nothing pinned. The shared total 26 stays printed in both tables.
+		const a = counts('by-month', [
+			['Jan', month(JAN), 3],
+			['Feb', month(FEB), 9],
+			['Mar', month(MAR), 14],
+			['Total', Q1, 26]
+		]);
+		const b = counts('by-area', [
+			['North', period(JAN, MAR, 'North'), 4],
+			['South', period(JAN, MAR, 'South'), 22],
+			['Force', Q1, 26]
+		]);
+		const out = protect({ figures: [a, b], areas: AREAS }, T5);
+		expect(column(out.figures[0])).toEqual(['<5', '[c]', 14, 26]);
+		expect(column(out.figures[1])).toEqual(['<5', '[c]', 26]);
+		expect(out.notes[1]).toBe(
+			'2 further counts are shown as [c] so that they cannot be worked out by subtraction.'
+		);
+	});
+
+	it('withholds the period total in both tables, and one more area to cover it', () => {
+		// A (force): Jan 1, Feb 0, Mar 5, total 6.  B (Jan–Mar): North 6, South 0, force 6.
+		// E1: total = Jan + Feb + Mar.   E2: total = North + South (6 + 0, exact).
+		// Round 1: Jan = 6 − 0 − 5 = 1. E1's parts: Mar 5 (non-zero) before Feb 0 → Mar [c].
+		// Round 2: Jan + Mar = 6 with Jan 1..4, Mar 0 or ≥ 5 → only 1 + 5: pinned. E1 still has
+		//   Feb (a zero part, preferred over the total) → Feb [c].
+		// Round 3: Jan + Feb + Mar = 6; Feb + Mar is 0 or ≥ 5, so Jan = 6 or ≤ 1: Jan = 1 pinned
+		//   (Feb, Mar are not: 5 + 0 or 0 + 5). E1 has no part left → the total [c], which is the
+		//   same cell as B's force row, so it goes in both tables.
+		// Round 4: E2 gives the total back: 6 + 0 = 6, and with it Jan (E1 again). E1 has nothing
+		//   left to withhold, so look one step out: E2 (through the total): North 6 (non-zero
+		//   part) before South 0 → North [c].
+		// Round 5: total = North, total = Jan + Feb + Mar: Jan 2, Feb 5, Mar 0, total = North = 7
+		//   fits, as does the truth (1, 0, 5, 6, 6), and each withheld cell differs between the
+		//   two or in another such solution (Mar 5 → 0, Feb 0 → 5): none can be worked out.
+		const a = counts('by-month', [
+			['Jan', month(JAN), 1],
+			['Feb', month(FEB), 0],
+			['Mar', month(MAR), 5],
+			['Total', Q1, 6]
+		]);
+		const b = counts('by-area', [
+			['North', period(JAN, MAR, 'North'), 6],
+			['South', period(JAN, MAR, 'South'), 0],
+			['Force', Q1, 6]
+		]);
+		const out = protect({ figures: [a, b], areas: AREAS }, T5);
+		expect(column(out.figures[0])).toEqual(['<5', '[c]', '[c]', '[c]']);
+		expect(column(out.figures[1])).toEqual(['[c]', 0, '[c]']);
+		expect(out.suppressed).toEqual([
+			'n|2024-01|2024-01|force',
+			'n|2024-01|2024-03|North',
+			'n|2024-01|2024-03|force',
+			'n|2024-02|2024-02|force',
+			'n|2024-03|2024-03|force'
+		]);
+		expect(out.notes).toEqual([
+			'Counts from 1 to 4 are shown as <5.',
+			'4 further counts are shown as [c] so that they cannot be worked out by subtraction.'
+		]);
+	});
+
+	it('catches a pin that shows only when equations are combined with the markers', () => {
+		//          Jan  Feb  total
+		//  North     1    6      7      a = North Jan, b = North Feb,
+		//  South     6    4     10      c = South Jan, d = South Feb.
+		//  Force     7   10     17
+		// Round 1: a = 7 − 6: North Feb (6; ties South Jan's 6, printed first) → [c].
+		// Round 2: a = Force Jan 7 − South Jan 6 still: South Jan (a part) → [c].
+		// Round 3: a + b = 7, c + d = 10, a + c = 7, b + d = 10. One equation at a time nothing is
+		//   pinned (a + b = 7 allows a = 1 or 2). Together every solution is a = 1 + s, b = 6 − s,
+		//   c = 6 − s, d = 4 + s, and a ≥ 1 needs s ≥ 0 while d ≤ 4 needs s ≤ 0: s = 0, all four
+		//   pinned. Their equations have no part left, so a total: North total (7, before
+		//   Force Jan's 7 in print order, before the force total's 17) → [c].
+		// Round 4: North total = 17 − South total 10 = 7 gives it back: Force Jan (7) → [c].
+		// Round 5: Force Jan = 17 − Force Feb 10 = 7 gives that back: the force total → [c].
+		// Round 6: a = 2, b = c = 6, d = 4, North total = Force Jan = 8, force total = 18 fits
+		//   (and a = 1, d = 3, b = c = 7 moves the others): nothing can be worked out.
+		const fig = counts('table', [
+			['North Jan', month(JAN, 'North'), 1],
+			['North Feb', month(FEB, 'North'), 6],
+			['North total', period(JAN, FEB, 'North'), 7],
+			['South Jan', month(JAN, 'South'), 6],
+			['South Feb', month(FEB, 'South'), 4],
+			['South total', period(JAN, FEB, 'South'), 10],
+			['Force Jan', month(JAN), 7],
+			['Force Feb', month(FEB), 10],
+			['Force total', period(JAN, FEB), 17]
+		]);
+		const out = protect({ figures: [fig], areas: AREAS }, T5);
+		expect(column(out.figures[0])).toEqual(['<5', '[c]', '[c]', '[c]', '<5', 10, '[c]', 10, '[c]']);
+	});
+
+	it('never withholds a zero under a total below t (it could only be 0)', () => {
+		//          Jan  Feb  total     Primary: A Feb, A total, C Jan, Force Jan.
+		//  A         0    4      4     Round 1: A Feb = 11 − 0 − 7 = 4 (Feb column). Its
+		//  B         0    0      0       equations' parts: A Jan 0 (under A total <5), B Feb 0
+		//  C         2    7      9       (under B total 0): a [c] there could only be 0, so
+		//  Force     2   11     13       they are skipped: C Feb (7) → [c].
+		// Round 2: Force Jan = 13 − 11 = 2 gives C Jan = 2 (Jan column), C Feb = 7, A Feb = 4.
+		//   No useful part is left: the smaller total, Force Feb (11) → [c].
+		// Round 3: A total = 13 − 0 − 9 = 4 (totals column), so A Feb = 4: the force total → [c].
+		// Round 4: A Feb = A total = 3, Force Feb = 10, force total = 12 fits, as does C Jan =
+		//   Force Jan = 3 with C Feb = 6: nothing can be worked out.
+		const rows: [string, RowScope, number][] = [];
+		const table: [string, number, number][] = [
+			['A', 0, 4],
+			['B', 0, 0],
+			['C', 2, 7]
+		];
+		for (const [area, jan, feb] of table)
+			rows.push(
+				[`${area} Jan`, month(JAN, area), jan],
+				[`${area} Feb`, month(FEB, area), feb],
+				[`${area} total`, period(JAN, FEB, area), jan + feb]
+			);
+		rows.push(
+			['Force Jan', month(JAN), 2],
+			['Force Feb', month(FEB), 11],
+			['Force total', period(JAN, FEB), 13]
+		);
+		const out = protect({ figures: [counts('table', rows)], areas: ['A', 'B', 'C'] }, T5);
+		expect(column(out.figures[0])).toEqual([
+			0,
+			'<5',
+			'<5',
+			0,
+			0,
+			0,
+			'<5',
+			'[c]',
+			9,
+			'<5',
+			'[c]',
+			'[c]'
+		]);
+	});
+
+	it('gives a breakdown printed twice one fate', () => {
+		// The same three months in two figures: whatever is withheld in one is withheld in the other.
+		const rows: [string, RowScope, number][] = [
+			['Jan', month(JAN), 2],
+			['Feb', month(FEB), 7],
+			['Total', period(JAN, FEB), 9]
+		];
+		const out = protect({ figures: [counts('a', rows), counts('b', rows)], areas: AREAS }, T5);
+		// Jan = 9 − 7 → Feb [c]; then Jan + Feb = 9 (Jan 1..4, Feb 5..8): safe.
+		expect(column(out.figures[0])).toEqual(['<5', '[c]', 9]);
+		expect(column(out.figures[1])).toEqual(['<5', '[c]', 9]);
+	});
+
+	it('refuses the same count printed with two different values', () => {
+		const a = counts('a', [['Jan', month(JAN), 7]]);
+		const b = counts('b', [['Jan', month(JAN), 8]]);
+		expect(() => protect({ figures: [a, b], areas: AREAS }, T5)).toThrow(DisclosureError);
+		expect(() => protect({ figures: [a, b], areas: AREAS }, T5)).toThrow(/"b" row 1.*same number/);
+	});
+
+	it('reads parts (rows with a part) against the row without one', () => {
+		// Roles: control room 3, response 20, all roles 23 (exact): 23 − 20 gives back 3, so
+		// response is withheld too. Then 3 + 20 = 23 is control 1..4 with response 19..22.
+		const scope = month(MAR);
+		const fig = counts('by-role', [
+			['Control room', { ...scope, part: 'role:control_room' }, 3],
+			['Response', { ...scope, part: 'role:response' }, 20],
+			['All roles', scope, 23]
+		]);
+		expect(column(protect({ figures: [fig], areas: AREAS }, T5).figures[0])).toEqual([
+			'<5',
+			'[c]',
+			23
+		]);
+	});
+});
+
+describe('declared sums between measures', () => {
+	const outcomes = (recorded: number, assigned: number, open: number): Figure => ({
+		id: 'outcomes',
+		title: 'Outcomes',
+		columns: [
+			{ key: 'recorded', label: 'Recorded', type: 'count' },
+			{ key: 'outcome_assigned', label: 'Outcome assigned', type: 'count' },
+			{ key: 'open', label: 'Still open', type: 'count' }
+		],
+		rows: [{ recorded, outcome_assigned: assigned, open }],
+		scopes: [Q1]
+	});
+	const sums = [{ total: 'recorded', parts: ['outcome_assigned', 'open'] }];
+
+	it('withholds a second measure when recorded = outcome assigned + open', () => {
+		// 30 = 27 + 3: open is <5, 30 − 27 = 3 gives it back, so outcome_assigned (27) → [c].
+		// Then outcome_assigned + open = 30: open 1..4 with 29..26. Recorded stays.
+		const out = protect({ figures: [outcomes(30, 27, 3)], sums, areas: AREAS }, T5);
+		expect(out.figures[0].rows[0]).toEqual({ recorded: 30, outcome_assigned: '[c]', open: '<5' });
+	});
+
+	it('needs the sum declared to see it', () => {
+		const out = protect({ figures: [outcomes(30, 27, 3)], areas: AREAS }, T5);
+		expect(out.figures[0].rows[0]).toEqual({ recorded: 30, outcome_assigned: 27, open: '<5' });
+	});
+
+	it('refuses a declared sum that does not hold', () => {
+		expect(() => protect({ figures: [outcomes(30, 27, 4)], sums, areas: AREAS }, T5)).toThrow(
+			/recorded is 30.*add up to 31/
+		);
+	});
+});
+
+describe('rates, estimates and medians', () => {
+	const rateColumns: Column[] = [
+		{ key: 'charged', label: 'Charged', type: 'count' },
+		{ key: 'recorded', label: 'Recorded', type: 'count' },
+		{
+			key: 'rate',
+			label: 'Charge rate',
+			type: 'rate',
+			numerator: 'charged',
+			denominator: 'recorded'
+		}
+	];
+	const rateFigure = (charged: number, recorded: number): Figure => ({
+		id: 'charges',
+		title: 'Charges',
+		columns: rateColumns,
+		rows: [{ charged, recorded, rate: recorded ? charged / recorded : null }],
+		scopes: [Q1]
+	});
+
+	it.each([
+		// [name, charged, recorded, settings, published row]
+		[
+			'withheld when the denominator is below 10',
+			5,
+			9,
+			T5,
+			{ charged: 5, recorded: 9, rate: null }
+		],
+		['shown when the denominator is 10', 5, 10, T5, { charged: 5, recorded: 10, rate: 0.5 }],
+		['withheld when its numerator is <5', 3, 40, T5, { charged: '<5', recorded: 40, rate: null }],
+		['exact when rounding is off', 13, 47, T5, { charged: 13, recorded: 47, rate: 13 / 47 }]
+	] as const)('a rate is %s', (_name, charged, recorded, settings, published) => {
+		const out = protect({ figures: [rateFigure(charged, recorded)], areas: AREAS }, settings);
+		expect(out.figures[0].rows[0]).toEqual(published);
+	});
+
+	it('works a rate from the rounded counts when rounding is on', () => {
+		// 13 → 15, 47 → 45, so the rate is 15 / 45 = 0.3333…, not 13 / 47 = 0.2766.
+		const out = protect({ figures: [rateFigure(13, 47)], areas: AREAS }, ROUNDED);
+		const row = out.figures[0].rows[0];
+		expect([row.charged, row.recorded]).toEqual([15, 45]);
+		expect(row.rate).toBeCloseTo(1 / 3, 12);
+		expect(out.notes).toEqual([
+			'Counts are rounded to the nearest 5, and rates are worked out from the rounded counts.'
+		]);
+	});
+
+	it('explains withheld rates in the note', () => {
+		const small = protect({ figures: [rateFigure(5, 9)], areas: AREAS }, T5);
+		expect(small.notes).toEqual([
+			'Rates are not shown where the count they are out of is below 10.'
+		]);
+		const withheld = protect({ figures: [rateFigure(3, 40)], areas: AREAS }, T5);
+		expect(withheld.notes).toEqual([
+			'Counts from 1 to 4 are shown as <5.',
+			'Rates are not shown where a count they are worked out from is withheld.'
+		]);
+	});
+
+	it.each([
+		[0, 0],
+		[5, 5],
+		[7, 5],
+		[8, 10],
+		[12, 10],
+		[13, 15],
+		[22, 20],
+		[23, 25]
+	])('rounds a published %i to %i (nearest 5, halves up)', (exact, published) => {
+		const out = protect(
+			{ figures: [counts('f', [['Jan', month(JAN), exact]])], areas: AREAS },
+			ROUNDED
+		);
+		expect(column(out.figures[0])).toEqual([published]);
+	});
+
+	const medianFigure = (cases: number): Figure => ({
+		id: 'days-to-charge',
+		title: 'Days to charge',
+		columns: [
+			{ key: 'cases', label: 'Cases', type: 'count' },
+			{ key: 'median_days', label: 'Median days', type: 'median', cases: 'cases' }
+		],
+		rows: [{ cases, median_days: 12.5 }],
+		scopes: [Q1]
+	});
+
+	it.each([
+		[9, null],
+		[10, 12.5]
+	])('a median over %i cases is published as %s', (cases, median) => {
+		const out = protect({ figures: [medianFigure(cases)], areas: AREAS }, T5);
+		expect(out.figures[0].rows[0].median_days).toBe(median);
+		expect(out.notes.includes('Medians over fewer than 10 cases are not shown.')).toBe(
+			median === null
+		);
+	});
+
+	const estimateFigure = (recorded: number): Figure => ({
+		id: 'estimate',
+		title: 'Estimate',
+		columns: [
+			{ key: 'recorded', label: 'Recorded', type: 'count' },
+			{ key: 'estimated', label: 'Estimated victims', type: 'estimate', depends: ['recorded'] },
+			{ key: 'lower', label: 'Lower estimate', type: 'estimate' }
+		],
+		rows: [{ recorded, estimated: 1234, lower: 900 }],
+		scopes: [Q1]
+	});
+
+	it('withholds an estimate worked from a withheld count, and only that one', () => {
+		const out = protect({ figures: [estimateFigure(3)], areas: AREAS }, T5);
+		expect(out.figures[0].rows[0]).toEqual({ recorded: '<5', estimated: null, lower: 900 });
+		expect(out.notes).toContain('Estimates worked out from a withheld count are not shown.');
+	});
+
+	it('leaves estimates unrounded when counts are rounded', () => {
+		const out = protect({ figures: [estimateFigure(32)], areas: AREAS }, ROUNDED);
+		expect(out.figures[0].rows[0]).toEqual({ recorded: 30, estimated: 1234, lower: 900 });
+	});
+});
+
+describe('refusals', () => {
+	const withScope = (scope: RowScope, n: number | null = 7): Figure => ({
+		...counts('f', [['Row', scope, 0]]),
+		rows: [{ label: 'Row', n }]
+	});
+	it.each([
+		[
+			'an area not among the force areas',
+			withScope(month(JAN, 'Ward 12')),
+			/"f" row 1 \(Row\).*"Ward 12"/
+		],
+		['a month that is not YYYY-MM', withScope(month('2024-13')), /YYYY-MM/],
+		[
+			'a period that ends before it starts',
+			withScope(period(MAR, JAN)),
+			/starts \(2024-03\) after it ends/
+		],
+		['a fractional count', withScope(month(JAN), 2.5), /whole number/],
+		['a negative count', withScope(month(JAN), -1), /whole number/],
+		['a missing count', withScope(month(JAN), null), /whole number/]
+	])('refuses %s', (_name, figure, message) => {
+		expect(() => protect({ figures: [figure], areas: AREAS }, T5)).toThrow(DisclosureError);
+		expect(() => protect({ figures: [figure], areas: AREAS }, T5)).toThrow(message);
+	});
+
+	it('refuses a rate whose numerator is not a count column of the figure', () => {
+		const fig: Figure = {
+			id: 'f',
+			title: 'f',
+			columns: [
+				{ key: 'recorded', label: 'Recorded', type: 'count' },
+				{ key: 'rate', label: 'Rate', type: 'rate', numerator: 'charged', denominator: 'recorded' }
+			],
+			rows: [{ recorded: 20, rate: 0.5 }],
+			scopes: [Q1]
+		};
+		expect(() => protect({ figures: [fig], areas: AREAS }, T5)).toThrow(/numerator.*"charged"/);
+	});
+});
+
+describe('revisions: differencing against the version this one replaces', () => {
+	it('keeps a count withheld in the prior version withheld while it has not changed', () => {
+		// v1: Jan 3 + Feb 7 = 10 printed: Jan <5, and 10 − 7 gives Jan back, so Feb [c].
+		// v2 prints the months alone, Jan revised to 4. On its own Feb 7 would be printed, and
+		// then v1's 10 − 7 = 3 gives v1's Jan back. Feb is the same number (same id, same
+		// value), withheld in v1, so it stays [c]. Jan (4) is a new number, <5 as usual.
+		const v1 = counts('by-month', [
+			['Jan', month(JAN), 3],
+			['Feb', month(FEB), 7],
+			['Total', period(JAN, FEB), 10]
+		]);
+		const first = protect({ figures: [v1], areas: AREAS }, T5);
+		expect(column(first.figures[0])).toEqual(['<5', '[c]', 10]);
+		const prior: Prior = { figures: [v1], suppressed: first.suppressed };
+		const v2 = counts('by-month', [
+			['Jan', month(JAN), 4],
+			['Feb', month(FEB), 7]
+		]);
+		expect(column(protect({ figures: [v2], areas: AREAS }, T5).figures[0])).toEqual(['<5', 7]);
+		const out = protect({ figures: [v2], areas: AREAS, prior }, T5);
+		expect(column(out.figures[0])).toEqual(['<5', '[c]']);
+		expect(out.notes).toEqual([
+			'Counts from 1 to 4 are shown as <5.',
+			'1 further count is shown as [c] so that it cannot be worked out by subtraction, nor by comparing this version with the one it replaces.'
+		]);
+	});
+
+	it('prints a count withheld before once it has changed and nothing links it', () => {
+		// v1 withheld Feb = 7 alone (as if by an earlier rule); v2 has Feb = 8: a different number.
+		const prior: Prior = {
+			figures: [counts('by-month', [['Feb', month(FEB), 7]])],
+			suppressed: ['n|2024-02|2024-02|force']
+		};
+		const out = protect(
+			{ figures: [counts('by-month', [['Feb', month(FEB), 8]])], areas: AREAS, prior },
+			T5
+		);
+		expect(column(out.figures[0])).toEqual([8]);
+	});
+
+	it('withholds enough that the revision and the version it replaces cannot be differenced', () => {
+		// v1: Jan 20, Feb 3, Mar 9, total 32. Feb <5; 32 − 20 − 9 = 3 gives it back, so the
+		// smallest other part, Mar (9), is [c]: v1 printed Jan 20 and the total 32.
+		// v2 (late records in March): Jan 20, Feb 3, Mar 25, total 48. On its own: Feb = 48 − 20
+		// − 25, so the smallest other part, Jan (20), would be [c] and Mar 25 printed. But v1
+		// printed Jan = 20 and Jan is unchanged, so 48 − 20 − 25 = 3 gives Feb back anyway.
+		// With the prior: Jan cannot be hidden (a reader has v1), so Mar (25) is withheld.
+		// Then v2: Feb + Mar = 28 and v1: Feb + Mar(v1) = 12: Feb 1..4, Mar 24..27, Mar(v1)
+		// 8..11: nothing can be worked out, and Jan 20 is printed (hiding it would hide nothing).
+		const v1 = counts('by-month', [
+			['Jan', month(JAN), 20],
+			['Feb', month(FEB), 3],
+			['Mar', month(MAR), 9],
+			['Total', Q1, 32]
+		]);
+		const first = protect({ figures: [v1], areas: AREAS }, T5);
+		expect(column(first.figures[0])).toEqual([20, '<5', '[c]', 32]);
+		const v2 = counts('by-month', [
+			['Jan', month(JAN), 20],
+			['Feb', month(FEB), 3],
+			['Mar', month(MAR), 25],
+			['Total', Q1, 48]
+		]);
+		const alone = protect({ figures: [v2], areas: AREAS }, T5);
+		expect(column(alone.figures[0])).toEqual(['[c]', '<5', 25, 48]);
+		const out = protect(
+			{ figures: [v2], areas: AREAS, prior: { figures: [v1], suppressed: first.suppressed } },
+			T5
+		);
+		expect(column(out.figures[0])).toEqual([20, '<5', '[c]', 48]);
+		expect(out.suppressed).toEqual(['n|2024-02|2024-02|force', 'n|2024-03|2024-03|force']);
+	});
+
+	it('does not refuse a revision over what the version it replaces already gave away', () => {
+		// A flawed v1 printed Jan 7 and the total 10 with only Feb (3) withheld: 10 − 7 = 3 was
+		// already out. v2 is the same. Nothing v2 withholds can take that back (Jan and the total
+		// are the same numbers a reader has from v1), and v2 reveals nothing new: publish as v1.
+		const v1 = counts('by-month', [
+			['Jan', month(JAN), 7],
+			['Feb', month(FEB), 3],
+			['Total', period(JAN, FEB), 10]
+		]);
+		const prior: Prior = { figures: [v1], suppressed: ['n|2024-02|2024-02|force'] };
+		const out = protect({ figures: [v1], areas: AREAS, prior }, T5);
+		expect(column(out.figures[0])).toEqual([7, '<5', 10]);
+	});
+
+	it('hides only what was not printed before, and refuses when nothing is left to hide', () => {
+		// v1 printed Jan 20 and Feb 9; v2 keeps them and adds March 2 and a total of 31:
+		// Mar = 31 − 20 − 9, and Jan and Feb cannot be hidden any more (a reader has v1). The
+		// total is the only choice left, and it works: total = 29 + Mar, Mar 1..4, total 30..33.
+		const prior: Prior = {
+			figures: [
+				counts('by-month', [
+					['Jan', month(JAN), 20],
+					['Feb', month(FEB), 9]
+				])
+			],
+			suppressed: []
+		};
+		const v2 = counts('by-month', [
+			['Jan', month(JAN), 20],
+			['Feb', month(FEB), 9],
+			['Mar', month(MAR), 2],
+			['Total', Q1, 31]
+		]);
+		const out = protect({ figures: [v2], areas: AREAS, prior }, T5);
+		expect(column(out.figures[0])).toEqual([20, 9, '<5', '[c]']);
+		// Had v1 printed the total 31 too, every count Mar is worked out from is already out:
+		// nothing can protect it, so it refuses rather than publish a recoverable count.
+		const fixedTotal: Prior = {
+			figures: [
+				counts('by-month', [
+					['Total', Q1, 31],
+					['Jan', month(JAN), 20],
+					['Feb', month(FEB), 9]
+				])
+			],
+			suppressed: []
+		};
+		expect(() => protect({ figures: [v2], areas: AREAS, prior: fixedTotal }, T5)).toThrow(
+			/n\|2024-03\|2024-03\|force could be worked out/
+		);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: on random small area × month tables, no withheld cell can be worked out.
+
+/** mulberry32: a tiny seeded PRNG, so every run checks the same 200 tables. */
+function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+interface Table {
+	areas: string[];
+	months: string[];
+	/** interior[a][m]: the exact count for area a in month m. */
+	interior: number[][];
+	/** Which margins are printed. */
+	areaTotals: boolean;
+	forceMonths: boolean;
+	grandTotal: boolean;
+	threshold: number;
+}
+
+function randomTable(seed: number): Table {
+	const r = prng(seed);
+	const pick = (n: number) => Math.floor(r() * n);
+	const areas = ['A', 'B', 'C'].slice(0, 2 + pick(2));
+	const months = [JAN, FEB, MAR].slice(0, 2 + pick(2));
+	const value = () => {
+		const u = r();
+		return u < 0.35 ? 1 + pick(4) : u < 0.5 ? 0 : 5 + pick(11);
+	};
+	return {
+		areas,
+		months,
+		interior: areas.map(() => months.map(value)),
+		areaTotals: r() < 0.8,
+		forceMonths: r() < 0.8,
+		grandTotal: r() < 0.9,
+		threshold: r() < 0.8 ? 5 : 3
+	};
+}
+
+const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+
+/** Print the table as rows scattered over one to three figures, some printed twice. */
+function figuresOf(t: Table, seed: number): Figure[] {
+	const r = prng(seed * 7919 + 1);
+	const first = t.months[0];
+	const last = t.months[t.months.length - 1];
+	const rows: [string, RowScope, number][] = [];
+	t.areas.forEach((a, i) => {
+		t.months.forEach((m, j) => rows.push([`${a} ${m}`, month(m, a), t.interior[i][j]]));
+		if (t.areaTotals) rows.push([`${a} total`, period(first, last, a), sum(t.interior[i])]);
+	});
+	const monthTotals = t.months.map((_, j) => sum(t.interior.map((row) => row[j])));
+	if (t.forceMonths)
+		t.months.forEach((m, j) => rows.push([`Force ${m}`, month(m), monthTotals[j]]));
+	if (t.grandTotal) rows.push(['Force total', period(first, last), sum(monthTotals)]);
+	const n = 1 + Math.floor(r() * 3);
+	const groups: [string, RowScope, number][][] = Array.from({ length: n }, () => []);
+	for (const row of rows) groups[Math.floor(r() * n)].push(row);
+	if (r() < 0.3) groups.push(rows.filter(([label]) => label.startsWith('Force')));
+	return groups.filter((g) => g.length > 0).map((g, i) => counts(`fig-${i}`, g));
+}
+
+/** What a reader sees of a cell: its printed number, or the range its marker allows. */
+type Seen = { exact: number; published: Cell };
+
+/**
+ * The reader's problem, solved by enumeration: assign each withheld interior cell a whole number
+ * its marker allows (`<t`: 1..t−1, `[c]`: 0 or t..bound), derive every margin as the sum it is,
+ * and keep assignments where printed margins match and withheld margins fit their markers. For
+ * each withheld cell, look for a solution where it differs from the truth. The bound only limits
+ * the search: a cell free only above it would be reported (a false alarm, never a false pass).
+ */
+function unprotectedCells(t: Table, seen: Map<string, Seen>): string[] {
+	const first = t.months[0];
+	const last = t.months[t.months.length - 1];
+	const id = (scope: RowScope) => cellId('n', scope);
+	const inId = (i: number, j: number) => id(month(t.months[j], t.areas[i]));
+	const rowId = (i: number) => id(period(first, last, t.areas[i]));
+	const colId = (j: number) => id(month(t.months[j]));
+	const grandId = id(period(first, last));
+	const bound = sum([...seen.values()].map((s) => s.exact)) + t.threshold;
+	const fits = (cellKey: string | null, value: number): boolean => {
+		if (cellKey === null) return true;
+		const s = seen.get(cellKey);
+		if (!s) return true; // not printed
+		if (typeof s.published === 'number') return value === s.published;
+		if (s.published === `<${t.threshold}`) return value >= 1 && value < t.threshold;
+		return value === 0 || (value >= t.threshold && value <= bound);
+	};
+	const nA = t.areas.length;
+	const nM = t.months.length;
+	const cells: [number, number][] = [];
+	for (let i = 0; i < nA; i++) for (let j = 0; j < nM; j++) cells.push([i, j]);
+	const withheld = [...seen.entries()]
+		.filter(([, s]) => typeof s.published === 'string')
+		.map(([k]) => k);
+
+	const findOther = (target: string): boolean => {
+		const x = t.interior.map((row) => row.map(() => 0));
+		let nodes = 0;
+		const truth = seen.get(target)?.exact;
+		const marginOk = (key: string | null, value: number) =>
+			fits(key, value) && !(key === target && value === truth);
+		// Each interior cell's possible values, nearest the truth first (solutions come sooner).
+		const candidates = cells.map(([i, j]) => {
+			const key = inId(i, j);
+			const s = seen.get(key) as Seen;
+			if (typeof s.published === 'number') return key === target ? [] : [s.published];
+			return Array.from({ length: bound + 1 }, (_, v) => v)
+				.filter((v) => fits(key, v) && !(key === target && v === truth))
+				.sort((a, b) => Math.abs(a - s.exact) - Math.abs(b - s.exact));
+		});
+		// The most a margin can be: its printed value, t − 1 under `<t`, else no limit.
+		const ceiling = (key: string): number => {
+			const m = (seen.get(key) as Seen).published;
+			return typeof m === 'number' ? m : m === `<${t.threshold}` ? t.threshold - 1 : Infinity;
+		};
+		// The last cell of a row or column whose total is printed can take one value only.
+		const valuesAt = (k: number, i: number, j: number): number[] => {
+			const forced = (total: Cell, partial: number) => {
+				if (typeof total !== 'number') return undefined;
+				const v = total - partial;
+				return fits(inId(i, j), v) && !(inId(i, j) === target && v === truth) ? [v] : [];
+			};
+			const byColumn =
+				i === nA - 1 && t.forceMonths
+					? forced((seen.get(colId(j)) as Seen).published, sum(x.slice(0, i).map((row) => row[j])))
+					: undefined;
+			const byRow =
+				j === nM - 1 && t.areaTotals
+					? forced((seen.get(rowId(i)) as Seen).published, sum(x[i].slice(0, j)))
+					: undefined;
+			return byColumn ?? byRow ?? candidates[k];
+		};
+		const dfs = (k: number): boolean => {
+			if (++nodes > 2_000_000) throw new Error(`brute force gave up on ${target}`);
+			if (k === cells.length) {
+				const cols = t.months.map((_, j) => sum(x.map((row) => row[j])));
+				return (
+					cols.every((c, j) => marginOk(t.forceMonths ? colId(j) : null, c)) &&
+					marginOk(t.grandTotal ? grandId : null, sum(cols))
+				);
+			}
+			const [i, j] = cells[k];
+			for (const v of valuesAt(k, i, j)) {
+				x[i][j] = v;
+				// Prune: a printed margin cannot be exceeded, nor a `<t` one reach t; a completed
+				// row must fit its total.
+				if (t.areaTotals) {
+					const rs = sum(x[i].slice(0, j + 1));
+					if (rs > ceiling(rowId(i))) continue;
+					if (j === nM - 1 && !marginOk(rowId(i), rs)) continue;
+				}
+				if (t.forceMonths && sum(x.slice(0, i + 1).map((row) => row[j])) > ceiling(colId(j)))
+					continue;
+				if (dfs(k + 1)) return true;
+			}
+			x[i][j] = 0;
+			return false;
+		};
+		return dfs(0);
+	};
+	return withheld.filter((w) => !findOther(w));
+}
+
+describe('property: random small tables', () => {
+	it('has a brute force that sees a recoverable cell', () => {
+		// The 2 × 2 block above as it stood after round 3: North Jan <5, North Feb [c], South Jan
+		// [c], South Feb <5, every margin printed. Only 1, 6, 6, 4 fits (see above).
+		const table: Table = {
+			areas: AREAS,
+			months: [JAN, FEB],
+			interior: [
+				[1, 6],
+				[6, 4]
+			],
+			areaTotals: true,
+			forceMonths: true,
+			grandTotal: true,
+			threshold: 5
+		};
+		const seen = new Map<string, Seen>([
+			[cellId('n', month(JAN, 'North')), { exact: 1, published: '<5' }],
+			[cellId('n', month(FEB, 'North')), { exact: 6, published: '[c]' }],
+			[cellId('n', period(JAN, FEB, 'North')), { exact: 7, published: 7 }],
+			[cellId('n', month(JAN, 'South')), { exact: 6, published: '[c]' }],
+			[cellId('n', month(FEB, 'South')), { exact: 4, published: '<5' }],
+			[cellId('n', period(JAN, FEB, 'South')), { exact: 10, published: 10 }],
+			[cellId('n', month(JAN)), { exact: 7, published: 7 }],
+			[cellId('n', month(FEB)), { exact: 10, published: 10 }],
+			[cellId('n', period(JAN, FEB)), { exact: 17, published: 17 }]
+		]);
+		expect(unprotectedCells(table, seen)).toHaveLength(4);
+		// Withholding the North total as well does not help: 17 − 10 gives it back, and all five stay pinned.
+		seen.set(cellId('n', period(JAN, FEB, 'North')), { exact: 7, published: '[c]' });
+		expect(unprotectedCells(table, seen)).toHaveLength(5);
+	});
+
+	it('leaves no withheld cell recoverable in 200 seeded area × month tables', () => {
+		const failures: string[] = [];
+		let secondary = 0;
+		for (let seed = 1; seed <= 200; seed++) {
+			const table = randomTable(seed);
+			const figures = figuresOf(table, seed);
+			const settings = { ...T5, threshold: table.threshold };
+			const out = protect({ figures, areas: table.areas }, settings);
+			// Every printed cell, with one fate wherever it is printed.
+			const seen = new Map<string, Seen>();
+			figures.forEach((f, fi) =>
+				f.rows.forEach((row, ri) => {
+					const key = cellId('n', f.scopes[ri]);
+					const published = out.figures[fi].rows[ri].n;
+					const before = seen.get(key);
+					if (before && before.published !== published)
+						failures.push(`seed ${seed}: ${key} printed two ways`);
+					seen.set(key, { exact: row.n as number, published });
+				})
+			);
+			for (const [key, s] of seen) {
+				const small = s.exact >= 1 && s.exact < table.threshold;
+				if (small !== (s.published === `<${table.threshold}`))
+					failures.push(`seed ${seed}: ${key} marker`);
+				if (typeof s.published === 'number' && s.published !== s.exact)
+					failures.push(`seed ${seed}: ${key} value`);
+				if (s.published === '[c]') secondary++;
+			}
+			for (const key of unprotectedCells(table, seen))
+				failures.push(`seed ${seed}: ${key} recoverable`);
+		}
+		expect(failures).toEqual([]);
+		// The tables are not trivially safe: secondary suppression happened many times.
+		expect(secondary).toBeGreaterThan(100);
+	});
+});
