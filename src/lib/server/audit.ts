@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
 	'restore',
 	'purge_files',
 	'publication',
+	'revision',
 	'withdrawal',
 	'settings_changed'
 ] as const;

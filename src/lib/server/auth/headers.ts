@@ -21,12 +21,19 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
 export function withSecurityHeaders(response: Response, https = false): Response {
 	const headers = https ? { ...HEADERS, 'strict-transport-security': HSTS } : HEADERS;
 	let res = response;
+	// The one framable page (the Publish page's preview, framed by this site only) says so itself.
+	const framable = response.headers.get('x-frame-options') === 'SAMEORIGIN';
+	const set = (r: Response) => {
+		for (const [k, v] of Object.entries(headers)) {
+			if (!(k === 'x-frame-options' && framable)) r.headers.set(k, v);
+		}
+	};
 	try {
-		for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+		set(res);
 	} catch {
 		// Some responses (e.g. from fetch or Response.redirect) have immutable headers: copy them.
 		res = new Response(response.body, response);
-		for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+		set(res);
 	}
 	if (!res.headers.has('content-security-policy')) {
 		res.headers.set('content-security-policy', FALLBACK_CSP);

@@ -183,6 +183,51 @@ ALTER TABLE population ADD COLUMN source VARCHAR;
 ALTER TABLE h_population ADD COLUMN ons_code VARCHAR;
 ALTER TABLE h_population ADD COLUMN source VARCHAR;
 `
+	},
+	{
+		version: 7,
+		name: 'published summaries',
+		// A published version is inserted once and never updated (its body is the public JSON as
+		// served, kept as text so its bytes never change); withdrawal is a row of its own. A draft
+		// holds a composed summary between preview and publish, so what is published is what was
+		// previewed. exact/suppressed keep the figures before disclosure control, never served:
+		// the next version's secondary suppression needs them (metrics.md).
+		sql: `
+CREATE TABLE summaries (
+	slug VARCHAR NOT NULL,
+	version INTEGER NOT NULL,
+	title VARCHAR NOT NULL,
+	published_at TIMESTAMPTZ NOT NULL,
+	published_by VARCHAR NOT NULL,
+	period_from VARCHAR NOT NULL,
+	period_to VARCHAR NOT NULL,
+	data_as_of DATE,
+	request VARCHAR NOT NULL,
+	body VARCHAR NOT NULL,
+	exact VARCHAR NOT NULL,
+	suppressed VARCHAR NOT NULL,
+	revision_note VARCHAR,
+	PRIMARY KEY (slug, version)
+);
+CREATE TABLE summary_withdrawals (
+	slug VARCHAR PRIMARY KEY,
+	withdrawn_at TIMESTAMPTZ NOT NULL,
+	withdrawn_by VARCHAR NOT NULL,
+	reason VARCHAR NOT NULL
+);
+CREATE TABLE summary_drafts (
+	id VARCHAR PRIMARY KEY,
+	created_at TIMESTAMPTZ NOT NULL,
+	created_by VARCHAR NOT NULL,
+	revises VARCHAR,
+	revision_note VARCHAR,
+	data_version VARCHAR NOT NULL,
+	request VARCHAR NOT NULL,
+	body VARCHAR NOT NULL,
+	exact VARCHAR NOT NULL,
+	suppressed VARCHAR NOT NULL
+);
+`
 	}
 ];
 

@@ -1,0 +1,446 @@
+// The sections a published summary can hold: each a set of figures (rows + typed columns, exact
+// values) from the metrics functions, its method notes, and the sentence about it, which is worked
+// out from the figures as published (after disclosure control), so it never states a withheld count.
+import type { Queryable } from '../db';
+import { identification, monthly, reporting, training } from '../metrics';
+import { addMonths } from '../metrics/months';
+import type { Filters } from '../metrics/types';
+import {
+	FORCE,
+	type Cell,
+	type Column,
+	type Figure,
+	type MeasureSum,
+	type Row
+} from '../../figures';
+import { fmtCount, fmtPct, monthLong, periodLabel } from '../../charts/format';
+import { getOffenceGroups } from '../settings';
+import type { AreaLevel, SectionId } from './request';
+
+export interface SectionBuild {
+	id: SectionId;
+	title: string;
+	/** Definitions and caveats, printed under the section. */
+	method: string[];
+	figures: Figure[];
+	sums: MeasureSum[];
+	/** The section's summary sentence, from the published figures. */
+	words: (published: Figure[]) => string;
+}
+
+export interface BuildContext {
+	db: Queryable;
+	/** The summary's period, `YYYY-MM`. */
+	from: string;
+	to: string;
+	/** The period in words ("financial year 2024/25"). */
+	periodText: string;
+	areaLevel: AreaLevel;
+	/** The force's own areas (the population reference list). */
+	areas: string[];
+	/** The dataset's as-at date and latest complete month. */
+	asOf: string | null;
+	completeTo: string;
+}
+
+const TOTAL = 'Total';
+
+function filters(c: BuildContext, from: string, to: string, area = 'all'): Filters {
+	return {
+		from,
+		to,
+		area,
+		offences: 'stalking',
+		codes: [],
+		domestic_abuse: 'all',
+		as_of: c.asOf,
+		complete_to: c.completeTo
+	};
+}
+
+/** Filters for the stalking offence group, as the dashboard's default. */
+async function stalkingFilters(c: BuildContext, from: string, to: string, area = 'all') {
+	const f = filters(c, from, to, area);
+	const group = (await getOffenceGroups(c.db)).find((g) => g.name === 'stalking');
+	return { ...f, codes: group?.codes ?? [] };
+}
+
+const monthCol: Column = { key: 'month', label: 'Month', type: 'month' };
+const areaCol: Column = { key: 'area', label: 'Area', type: 'text' };
+
+/** A published count in words: "1,234", "fewer than 5", "a withheld number of". */
+export function countWords(cell: Cell): string {
+	if (typeof cell === 'number') return fmtCount(cell);
+	if (typeof cell === 'string' && cell.startsWith('<')) return `fewer than ${cell.slice(1)}`;
+	return 'a withheld number of';
+}
+
+/** A published rate in words: "36.2%", or "(rate withheld)". */
+function rateWords(cell: Cell): string {
+	return typeof cell === 'number' ? fmtPct(cell) : 'a rate withheld under disclosure control';
+}
+
+function lastRow(f: Figure | undefined): Row | undefined {
+	return f?.rows[f.rows.length - 1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrests and charges
+
+const CRIME_COLUMNS: Column[] = [
+	{ key: 'recorded', label: 'Stalking crimes recorded', type: 'count' },
+	{ key: 'arrested_crimes', label: 'Crimes with an arrest', type: 'count' },
+	{
+		key: 'arrest_rate',
+		label: 'Arrest rate',
+		type: 'rate',
+		numerator: 'arrested_crimes',
+		denominator: 'recorded'
+	},
+	{ key: 'charged_recorded', label: 'Charged or summonsed', type: 'count' },
+	{
+		key: 'charge_rate',
+		label: 'Charge rate',
+		type: 'rate',
+		numerator: 'charged_recorded',
+		denominator: 'recorded'
+	}
+];
+
+async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
+	const f = await stalkingFilters(c, c.from, c.to);
+	const m = await monthly(c.db, f);
+	const crimeCells = (r: {
+		recorded: number;
+		arrested_crimes: number;
+		arrest_rate: number | null;
+		charged_recorded: number;
+		charge_rate: number | null;
+	}) => ({
+		recorded: r.recorded,
+		arrested_crimes: r.arrested_crimes,
+		arrest_rate: r.arrest_rate,
+		charged_recorded: r.charged_recorded,
+		charge_rate: r.charge_rate
+	});
+	const byMonth: Figure = {
+		id: 'crimes-by-month',
+		title: `Stalking crimes recorded, arrests and charges by month, ${c.periodText}`,
+		columns: [monthCol, ...CRIME_COLUMNS],
+		rows: [
+			...m.months.map((r) => ({ month: r.month, ...crimeCells(r) })),
+			{ month: TOTAL, ...crimeCells(m.totals) }
+		],
+		scopes: [
+			...m.months.map((r) => ({ from: r.month, to: r.month, area: FORCE })),
+			{ from: c.from, to: c.to, area: FORCE }
+		],
+		total_row: true,
+		chart: { kind: 'bars', x: 'month', y: ['recorded', 'charged_recorded'] }
+	};
+	const figures = [byMonth];
+	if (c.areaLevel === 'districts') {
+		const rows: Row[] = [];
+		for (const area of c.areas) {
+			const t = (await monthly(c.db, { ...f, area })).totals;
+			rows.push({ area, ...crimeCells(t) });
+		}
+		rows.push({ area: 'Whole force', ...crimeCells(m.totals) });
+		figures.push({
+			id: 'crimes-by-area',
+			title: `Stalking crimes recorded, arrests and charges by area, ${c.periodText}`,
+			columns: [areaCol, ...CRIME_COLUMNS],
+			rows,
+			scopes: [
+				...c.areas.map((area) => ({ from: c.from, to: c.to, area })),
+				{ from: c.from, to: c.to, area: FORCE }
+			],
+			total_row: true,
+			chart: { kind: 'bars', x: 'area', y: ['recorded', 'charged_recorded'] }
+		});
+	}
+	const provisionalFrom = m.months.find((r) => r.provisional)?.month;
+	return {
+		id: 'arrests_and_charges',
+		title: 'Arrests and charges',
+		method: [
+			'A crime is counted in the month it was recorded. Arrest rate: recorded crimes with at least one arrest, out of all crimes recorded. Charge rate: recorded crimes charged or summonsed so far, out of all crimes recorded, including those still under investigation (the Home Office method).',
+			...(provisionalFrom
+				? [
+						`Crimes recorded from ${monthLong(provisionalFrom)} were recorded less than 90 days before the data were extracted: their charge rate will still rise as investigations finish.`
+					]
+				: []),
+			'Stalking means the offence codes in the force\'s "stalking" group (Home Office codes 8Q and 8R by default).'
+		],
+		figures,
+		sums: [],
+		words: (published) => {
+			const t = lastRow(published.find((p) => p.id === 'crimes-by-month'));
+			if (!t) return '';
+			return `In ${c.periodText} the force recorded ${countWords(t.recorded)} stalking crimes. ${countWords(t.arrested_crimes)} of them (${rateWords(t.arrest_rate)}) led to an arrest, and ${countWords(t.charged_recorded)} (${rateWords(t.charge_rate)}) have been charged or summonsed so far.`;
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Under-reporting
+
+/** The financial year (its March) ending at or before `to`. */
+function lastFullYearEnd(to: string): string {
+	const y = Number(to.slice(0, 4));
+	return Number(to.slice(5)) >= 3 ? `${y}-03` : `${y - 1}-03`;
+}
+
+async function underReporting(c: BuildContext): Promise<SectionBuild> {
+	// An annual survey estimate is set against whole financial years only: the latest full year in
+	// the period's reach and the one before it.
+	const lastEnd = lastFullYearEnd(c.to);
+	const firstStart = addMonths(lastEnd, -23);
+	const r = await reporting(c.db, await stalkingFilters(c, firstStart, lastEnd));
+	const years = r.years.filter((y) => y.complete);
+	const figure: Figure = {
+		id: 'recorded-against-estimate',
+		title:
+			'Recorded stalking crimes against the estimated number of adults stalked, by financial year',
+		columns: [
+			{ key: 'fy', label: 'Financial year', type: 'fy' },
+			{ key: 'recorded', label: 'Stalking crimes recorded', type: 'count' },
+			{
+				key: 'estimated_victims',
+				label: 'Estimated adults stalked',
+				type: 'estimate',
+				depends: ['recorded']
+			},
+			{ key: 'estimated_victims_lower', label: 'Lower estimate', type: 'estimate' },
+			{ key: 'estimated_victims_upper', label: 'Upper estimate', type: 'estimate' },
+			{
+				key: 'reporting_ratio',
+				label: 'Recorded as a share of estimated',
+				type: 'ratio',
+				depends: ['recorded']
+			},
+			{
+				key: 'estimated_unreported',
+				label: 'Estimated not recorded',
+				type: 'estimate',
+				depends: ['recorded']
+			}
+		],
+		rows: years.map((y) => ({
+			fy: y.fy,
+			recorded: y.recorded,
+			estimated_victims: roundEstimate(y.estimated_victims),
+			estimated_victims_lower: roundEstimate(y.estimated_victims_lower),
+			estimated_victims_upper: roundEstimate(y.estimated_victims_upper),
+			reporting_ratio: y.reporting_ratio,
+			estimated_unreported: roundEstimate(y.estimated_unreported)
+		})),
+		scopes: years.map((y) => {
+			const start = Number(y.fy.slice(0, 4));
+			return { from: `${start}-04`, to: `${start + 1}-03`, area: FORCE };
+		})
+	};
+	// The survey's interval is not always loaded: a column with no figure at all is left out.
+	figure.columns = figure.columns.filter(
+		(c) => c.type !== 'estimate' || figure.rows.some((row) => row[c.key] !== null)
+	);
+	const carried = r.years.some((y) => y.complete && y.carried_forward);
+	return {
+		id: 'under_reporting',
+		title: 'Under-reporting',
+		method: [
+			"Most stalking is never reported to the police. The estimated number of adults stalked is the Crime Survey for England and Wales prevalence (the share of adults aged 16 and over who experienced stalking in the last year) times the force area's population aged 16 and over; the lower and upper estimates use the survey's confidence interval. Estimates are rounded to the nearest 10.",
+			'Recorded crimes count offences, not people: one victim may be the victim of more than one recorded crime, and the survey counts people. The comparison shows the scale of the gap, not an exact count of unreported victims.',
+			...(carried
+				? [
+						"Where the survey has not yet published a year, the latest earlier year's prevalence is carried forward."
+					]
+				: [])
+		],
+		figures: [figure],
+		sums: [],
+		words: (published) => {
+			const last = lastRow(published[0]);
+			if (!last) {
+				return `No full financial year up to ${monthLong(c.to)} has both recorded crimes and a survey estimate.`;
+			}
+			if (typeof last.reporting_ratio !== 'number') {
+				return `In ${last.fy} the force recorded ${countWords(last.recorded)} stalking crimes; no survey estimate is available to set them against.`;
+			}
+			return `In ${last.fy} the force recorded ${countWords(last.recorded)} stalking crimes against an estimated ${fmtCount(last.estimated_victims as number)} adults stalked in its area: recorded crimes were ${fmtPct(last.reporting_ratio)} of the estimate.`;
+		}
+	};
+}
+
+function roundEstimate(x: number | null): number | null {
+	return x === null ? null : Math.round(x / 10) * 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identification at first contact
+
+async function identificationSection(c: BuildContext): Promise<SectionBuild> {
+	const r = await identification(c.db, await stalkingFilters(c, c.from, c.to));
+	const cells = (x: (typeof r)['totals']) => ({
+		da_incidents: x.da_incidents,
+		da_stalking_identified: x.da_stalking_identified,
+		da_identification_rate: x.da_identification_rate,
+		linked_crimes: x.linked_crimes,
+		identified_at_first_contact: x.identified_at_first_contact,
+		first_contact_rate: x.first_contact_rate
+	});
+	const figure: Figure = {
+		id: 'identification-by-month',
+		title: `Stalking identified at first contact by month, ${c.periodText}`,
+		columns: [
+			monthCol,
+			{ key: 'da_incidents', label: 'Domestic-abuse incidents', type: 'count' },
+			{ key: 'da_stalking_identified', label: 'Stalking identified', type: 'count' },
+			{
+				key: 'da_identification_rate',
+				label: 'Identification rate',
+				type: 'rate',
+				numerator: 'da_stalking_identified',
+				denominator: 'da_incidents'
+			},
+			{ key: 'linked_crimes', label: 'Stalking crimes from an incident', type: 'count' },
+			{
+				key: 'identified_at_first_contact',
+				label: 'Identified at first contact',
+				type: 'count'
+			},
+			{
+				key: 'first_contact_rate',
+				label: 'First-contact rate',
+				type: 'rate',
+				numerator: 'identified_at_first_contact',
+				denominator: 'linked_crimes'
+			}
+		],
+		rows: [
+			...r.months.map((m) => ({ month: m.month, ...cells(m) })),
+			{ month: TOTAL, ...cells(r.totals) }
+		],
+		scopes: [
+			...r.months.map((m) => ({ from: m.month, to: m.month, area: FORCE })),
+			{ from: c.from, to: c.to, area: FORCE }
+		],
+		total_row: true,
+		chart: { kind: 'lines', x: 'month', y: ['da_identification_rate', 'first_contact_rate'] }
+	};
+	return {
+		id: 'identification',
+		title: 'Recognising stalking at first contact',
+		method: [
+			'Identification rate: domestic-abuse incidents where the call handler or attending officer recorded stalking, out of all domestic-abuse incidents opened in the month.',
+			'First-contact rate: recorded stalking crimes that came from an incident, where that incident was already flagged as stalking, out of all stalking crimes that came from an incident.'
+		],
+		figures: [figure],
+		sums: [],
+		words: (published) => {
+			const t = lastRow(published[0]);
+			if (!t) return '';
+			return `In ${c.periodText} stalking was identified in ${countWords(t.da_stalking_identified)} of ${countWords(t.da_incidents)} domestic-abuse incidents (${rateWords(t.da_identification_rate)}). Of ${countWords(t.linked_crimes)} stalking crimes that came from an incident, ${countWords(t.identified_at_first_contact)} (${rateWords(t.first_contact_rate)}) had been recognised as stalking at first contact.`;
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training coverage
+
+const ROLE_LABELS: Record<string, string> = {
+	response_officer: 'Response officers',
+	control_room: 'Control-room staff',
+	neighbourhood_officer: 'Neighbourhood officers',
+	investigator: 'Investigators',
+	other: 'Other staff'
+};
+
+const COVERAGE_COLUMNS: Column[] = [
+	{ key: 'in_scope', label: 'Staff in post', type: 'count' },
+	{ key: 'trained', label: 'Trained', type: 'count' },
+	{
+		key: 'coverage',
+		label: 'Coverage',
+		type: 'rate',
+		numerator: 'trained',
+		denominator: 'in_scope'
+	}
+];
+
+async function trainingSection(c: BuildContext): Promise<SectionBuild> {
+	const r = await training(c.db, await stalkingFilters(c, c.from, c.to));
+	const atEnd = r.months[r.months.length - 1];
+	const cov = (x: { in_scope: number; trained: number; coverage: number | null }) => ({
+		in_scope: x.in_scope,
+		trained: x.trained,
+		coverage: x.coverage
+	});
+	const end = { from: c.to, to: c.to };
+	const byRole: Figure = {
+		id: 'training-by-role',
+		title: `Stalking training coverage by role at the end of ${monthLong(c.to)}`,
+		columns: [{ key: 'role', label: 'Role', type: 'text' }, ...COVERAGE_COLUMNS],
+		rows: [
+			...r.by_role.map((x) => ({ role: ROLE_LABELS[x.role] ?? x.role, ...cov(x) })),
+			{
+				role: 'All roles in the target',
+				...cov(atEnd ?? { in_scope: 0, trained: 0, coverage: null })
+			}
+		],
+		scopes: [
+			...r.by_role.map((x) => ({ ...end, area: FORCE, part: `role:${x.role}` })),
+			{ ...end, area: FORCE }
+		],
+		total_row: true,
+		chart: { kind: 'bars', x: 'role', y: ['coverage'] }
+	};
+	const figures = [byRole];
+	if (c.areaLevel === 'districts') {
+		const known = r.by_area.filter((x) => c.areas.includes(x.area));
+		figures.push({
+			id: 'training-by-area',
+			title: `Stalking training coverage by area at the end of ${monthLong(c.to)}`,
+			columns: [areaCol, ...COVERAGE_COLUMNS],
+			rows: known.map((x) => ({ area: x.area, ...cov(x) })),
+			scopes: known.map((x) => ({ ...end, area: x.area })),
+			chart: { kind: 'bars', x: 'area', y: ['coverage'] }
+		});
+	}
+	const roles = r.filters.role.map((x) => ROLE_LABELS[x]?.toLowerCase() ?? x).join(' and ');
+	return {
+		id: 'training',
+		title: 'Training',
+		method: [
+			`Coverage: staff in post in the target roles (${roles}) at the month end who had completed the stalking course by then, out of all staff in post in those roles. The force's target is ${fmtPct(r.target.coverage, 0)} by ${periodLabel(r.target.date.slice(0, 7), r.target.date.slice(0, 7))}.`,
+			'Staff with no area recorded count towards the force but no area.'
+		],
+		figures,
+		sums: [],
+		words: (published) => {
+			const t = lastRow(published[0]);
+			if (!t) return '';
+			return `At the end of ${monthLong(c.to)}, ${countWords(t.trained)} of ${countWords(t.in_scope)} staff in the target roles had completed the stalking course (${rateWords(t.coverage)}).`;
+		}
+	};
+}
+
+const BUILDERS: Record<SectionId, (c: BuildContext) => Promise<SectionBuild>> = {
+	arrests_and_charges: arrestsAndCharges,
+	under_reporting: underReporting,
+	identification: identificationSection,
+	training: trainingSection
+};
+
+export const SECTION_TITLES: Record<SectionId, string> = {
+	arrests_and_charges: 'Arrests and charges',
+	under_reporting: 'Under-reporting',
+	identification: 'Recognising stalking at first contact',
+	training: 'Training'
+};
+
+export async function buildSections(c: BuildContext, ids: SectionId[]): Promise<SectionBuild[]> {
+	const out: SectionBuild[] = [];
+	for (const id of ids) out.push(await BUILDERS[id](c));
+	return out;
+}
