@@ -15,6 +15,8 @@ import {
 } from '../../figures';
 import { fmtCount, fmtPct, monthLong, periodLabel } from '../../charts/format';
 import { getOffenceGroups } from '../settings';
+import { coverageByArea, coverageByRole } from '../metrics/declared';
+import { ROLE_LABELS } from '../../labels';
 import type { AreaLevel, SectionId } from './request';
 
 export interface SectionBuild {
@@ -348,64 +350,24 @@ async function identificationSection(c: BuildContext): Promise<SectionBuild> {
 // ---------------------------------------------------------------------------------------------
 // Training coverage
 
-const ROLE_LABELS: Record<string, string> = {
-	response_officer: 'Response officers',
-	control_room: 'Control-room staff',
-	neighbourhood_officer: 'Neighbourhood officers',
-	investigator: 'Investigators',
-	other: 'Other staff'
-};
-
-const COVERAGE_COLUMNS: Column[] = [
-	{ key: 'in_scope', label: 'Staff in post', type: 'count' },
-	{ key: 'trained', label: 'Trained', type: 'count' },
-	{
-		key: 'coverage',
-		label: 'Coverage',
-		type: 'rate',
-		numerator: 'trained',
-		denominator: 'in_scope'
-	}
-];
-
 async function trainingSection(c: BuildContext): Promise<SectionBuild> {
 	const r = await training(c.db, await stalkingFilters(c, c.from, c.to));
-	const atEnd = r.months[r.months.length - 1];
-	const cov = (x: { in_scope: number; trained: number; coverage: number | null }) => ({
-		in_scope: x.in_scope,
-		trained: x.trained,
-		coverage: x.coverage
-	});
-	const end = { from: c.to, to: c.to };
-	const byRole: Figure = {
-		id: 'training-by-role',
-		title: `Stalking training coverage by role at the end of ${monthLong(c.to)}`,
-		columns: [{ key: 'role', label: 'Role', type: 'text' }, ...COVERAGE_COLUMNS],
-		rows: [
-			...r.by_role.map((x) => ({ role: ROLE_LABELS[x.role] ?? x.role, ...cov(x) })),
-			{
-				role: 'All roles in the target',
-				...cov(atEnd ?? { in_scope: 0, trained: 0, coverage: null })
-			}
-		],
-		scopes: [
-			...r.by_role.map((x) => ({ ...end, area: FORCE, part: `role:${x.role}` })),
-			{ ...end, area: FORCE }
-		],
-		total_row: true,
-		chart: { kind: 'bars', x: 'role', y: ['coverage'] }
-	};
-	const figures = [byRole];
+	const figures = [
+		coverageByRole(
+			r,
+			'training-by-role',
+			`Stalking training coverage by role at the end of ${monthLong(c.to)}`
+		)
+	];
 	if (c.areaLevel === 'districts') {
-		const known = r.by_area.filter((x) => c.areas.includes(x.area));
-		figures.push({
-			id: 'training-by-area',
-			title: `Stalking training coverage by area at the end of ${monthLong(c.to)}`,
-			columns: [areaCol, ...COVERAGE_COLUMNS],
-			rows: known.map((x) => ({ area: x.area, ...cov(x) })),
-			scopes: known.map((x) => ({ ...end, area: x.area })),
-			chart: { kind: 'bars', x: 'area', y: ['coverage'] }
-		});
+		figures.push(
+			coverageByArea(
+				r,
+				'training-by-area',
+				`Stalking training coverage by area at the end of ${monthLong(c.to)}`,
+				c.areas
+			)
+		);
 	}
 	const roles = r.filters.role.map((x) => ROLE_LABELS[x]?.toLowerCase() ?? x).join(' and ');
 	return {
