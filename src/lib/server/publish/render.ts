@@ -108,7 +108,8 @@ export function feedXml(
 	entries: { slug: string; version: number; title: string; published_at: string; summary: string }[]
 ): string {
 	const x = (s: string) => escapeText(s).replace(/"/g, '&quot;');
-	const updated = entries[0]?.published_at ?? '2026-01-01T00:00:00Z';
+	// An empty feed still needs an <updated>: a fixed instant, so its bytes (and ETag) stay put.
+	const updated = entries[0]?.published_at ?? '1970-01-01T00:00:00Z';
 	const items = entries
 		.map((e) => {
 			const url = `${origin}/summaries/${e.slug}${e.version > 1 ? `/v${e.version}` : ''}`;

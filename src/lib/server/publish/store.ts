@@ -74,6 +74,9 @@ export function slugify(title: string): string {
 	return s || 'summary';
 }
 
+/** Days a draft (a preview not yet published) is kept. */
+const DRAFT_DAYS = 7;
+
 const SLUG_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** A slug as it may appear in a URL, or null. */
@@ -151,8 +154,12 @@ export async function createDraft(
 	}
 	const composed = await compose(db, req, identity, prior);
 	const id = randomUUID();
-	await db.write((tx) =>
-		tx.run(
+	await db.write(async (tx) => {
+		// A preview nobody published within a week is stale (its data has likely moved on).
+		await tx.run(
+			`DELETE FROM summary_drafts WHERE created_at < current_timestamp - INTERVAL ${DRAFT_DAYS} DAY`
+		);
+		await tx.run(
 			`INSERT INTO summary_drafts (id, created_at, created_by, revises, revision_note, data_version,
 				request, body, exact, suppressed)
 			 VALUES ($id, current_timestamp, $by, $revises, $note, $dv, $request, $body, $exact, $suppressed)`,
@@ -167,8 +174,8 @@ export async function createDraft(
 				exact: JSON.stringify(composed.prior.figures),
 				suppressed: JSON.stringify(composed.prior.suppressed)
 			}
-		)
-	);
+		);
+	});
 	return {
 		id,
 		created_by: actor.name,
