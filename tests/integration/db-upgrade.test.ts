@@ -61,6 +61,13 @@ async function versionTwo(file: string): Promise<void> {
 	instance.closeSync();
 }
 
+/** Every table's columns, in order, with their types: the schema as a database holds it. */
+function columns(db: Queryable) {
+	return db.all(`SELECT table_name, column_name, data_type, is_nullable, ordinal_position
+		FROM information_schema.columns WHERE table_schema = 'main'
+		ORDER BY table_name, ordinal_position`);
+}
+
 describe('a version 2 database', () => {
 	it('is migrated to the current version without loss, each upload dated as it is now', async () => {
 		const file = path.join(dir, 'v2.duckdb');
@@ -85,6 +92,26 @@ describe('a version 2 database', () => {
 					(SELECT count(*) FROM arrests)::INTEGER AS arrests,
 					(SELECT count(*) FROM population)::INTEGER AS population`)
 			).toEqual({ h_crimes: 2, crimes: 2, incidents: 1, arrests: 1, population: 1 });
+			// Migration 8: the crimes keep their rows, their first offence code unknown; the
+			// safeguarding kinds start empty, in the shape a new database has.
+			expect(await db.all('SELECT crime_ref, first_offence_code FROM h_crimes ORDER BY 1')).toEqual(
+				[
+					{ crime_ref: 'C1', first_offence_code: null },
+					{ crime_ref: 'C2', first_offence_code: null }
+				]
+			);
+			expect(
+				await db.one(`SELECT (SELECT count(*) FROM risk_assessments)::INTEGER AS ra,
+					(SELECT count(*) FROM h_risk_assessments)::INTEGER AS h_ra,
+					(SELECT count(*) FROM protective_orders)::INTEGER AS po,
+					(SELECT count(*) FROM h_protective_orders)::INTEGER AS h_po`)
+			).toEqual({ ra: 0, h_ra: 0, po: 0, h_po: 0 });
+			const fresh = await openDb(path.join(dir, 'fresh.duckdb'));
+			try {
+				expect(await columns(db)).toEqual(await columns(fresh));
+			} finally {
+				await fresh.close();
+			}
 			// The earliest police-data as-at date, 2 June (incidents), leaves May the last complete month.
 			expect(await datasetAsAt(db, '2025-06-20')).toEqual({
 				as_of: '2025-06-02',

@@ -810,6 +810,8 @@ describe('merge, replace, rollback, restore', () => {
 			arrests: 2,
 			outcomes: 0,
 			incidents: 0,
+			risk_assessments: 0,
+			protective_orders: 0,
 			workforce: 0,
 			training: 0,
 			population: 0,

@@ -40,6 +40,19 @@ CREATE TABLE ${kind} (upload_seq INTEGER NOT NULL, ${cols});`
 	)
 	.join('\n');
 
+/**
+ * Migration 8's safeguarding kinds, in the same shape (history with upload_seq and line, current
+ * with upload_seq), written out as they were at version 8 like migration 1's.
+ */
+const V8_KIND_TABLES: Record<string, string> = {
+	risk_assessments: `assessment_ref VARCHAR NOT NULL, crime_ref VARCHAR, incident_ref VARCHAR,
+		tool VARCHAR NOT NULL, completed_at TIMESTAMPTZ NOT NULL, risk_level VARCHAR NOT NULL,
+		marac_referral BOOLEAN, advocacy_referral BOOLEAN`,
+	protective_orders: `order_ref VARCHAR NOT NULL, order_type VARCHAR NOT NULL, crime_ref VARCHAR,
+		area VARCHAR NOT NULL, applied_date DATE NOT NULL, status VARCHAR NOT NULL, decision_date DATE,
+		expires_date DATE, breach_count INTEGER`
+};
+
 /** Migration 3's latest date of an upload's rows per kind (over its history table `h`). */
 const V3_LATEST_DATE: Record<string, string> = {
 	crimes: 'max(h.recorded_date)',
@@ -227,6 +240,27 @@ CREATE TABLE summary_drafts (
 	exact VARCHAR NOT NULL,
 	suppressed VARCHAR NOT NULL
 );
+`
+	},
+	{
+		version: 8,
+		name: 'safeguarding extracts',
+		// Risk assessments and protective orders (extracts.md), and the code a crime had when first
+		// recorded. Old crimes keep NULL there: unknown, as for an export that does not carry it.
+		// Only CREATE and ALTER here: DuckDB cannot commit an ALTER of a table this transaction
+		// has updated rows of, so any UPDATE added later goes after them.
+		sql: `
+ALTER TABLE crimes ADD COLUMN first_offence_code VARCHAR;
+ALTER TABLE h_crimes ADD COLUMN first_offence_code VARCHAR;
+${Object.entries(V8_KIND_TABLES)
+	.map(
+		([
+			kind,
+			cols
+		]) => `CREATE TABLE h_${kind} (upload_seq INTEGER NOT NULL, line INTEGER NOT NULL, ${cols});
+CREATE TABLE ${kind} (upload_seq INTEGER NOT NULL, ${cols});`
+	)
+	.join('\n')}
 `
 	}
 ];

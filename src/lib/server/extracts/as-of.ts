@@ -2,15 +2,22 @@
 // A month is complete only when the dataset's as-at date is after the month's last day (metrics.md).
 import { defaultAsOf, isIsoDate } from '../../dates';
 import { monthFromIndex, monthIndex } from '../../months';
-import { KINDS, type KindName } from './contract';
+import { isRecordDate, KINDS, type KindName } from './contract';
 
-/** The kinds whose as-at dates decide which months are complete (api.md). */
+/**
+ * The kinds whose as-at dates decide which months are complete (api.md). Risk assessments and
+ * protective orders are left out, as the spec leaves them out: they come from other systems
+ * (public protection units, court returns) on their own cycles, and a late orders return must not
+ * hold back every page's complete months. Their own latest date shows in the data freshness, and
+ * the safeguarding figures use the same complete months as the crimes they are measured against.
+ */
 export const POLICE_KINDS = ['crimes', 'arrests', 'outcomes', 'incidents'] as const;
 
 /**
  * A SQL expression over `table` for the latest calendar date in a kind's rows: the greatest of its
- * date and timestamp columns (timestamps as Europe/London dates), or NULL for kinds without dates
- * (population, prevalence). `present` limits it to the columns a file has. The column names come
+ * date and timestamp columns (timestamps as Europe/London dates) that record something done (an
+ * order's expiry date may lie ahead, so it is not one: isRecordDate), or NULL for kinds without
+ * dates (population, prevalence). `present` limits it to the columns a file has. The column names come
  * from the contract, never from input.
  */
 export function latestDateSql(
@@ -19,7 +26,7 @@ export function latestDateSql(
 	present?: readonly string[]
 ): string | null {
 	const parts = KINDS[kind].columns
-		.filter((c) => c.type === 'date' || c.type === 'timestamp')
+		.filter(isRecordDate)
 		.filter((c) => !present || present.includes(c.name))
 		.map((c) =>
 			c.type === 'timestamp'

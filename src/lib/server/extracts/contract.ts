@@ -14,6 +14,12 @@ export interface Column {
 	values?: readonly string[];
 	/** A one-line description an analyst reads in a report or a template. */
 	description: string;
+	/**
+	 * A date something is due to happen (an order's expiry), not a record of something done: it may
+	 * be after the upload day, and it says nothing about when the extract was taken, so it is left
+	 * out of the file's latest date (as-at date, freshness).
+	 */
+	ahead?: boolean;
 }
 
 export interface Kind {
@@ -30,6 +36,8 @@ export const KIND_NAMES = [
 	'arrests',
 	'outcomes',
 	'incidents',
+	'risk_assessments',
+	'protective_orders',
 	'workforce',
 	'training',
 	'population',
@@ -64,6 +72,18 @@ export const WORKFORCE_ROLES = [
 	'other'
 ] as const;
 
+export const RISK_TOOLS = ['dash', 'dara', 's_dash', 'other'] as const;
+export const RISK_LEVELS = ['standard', 'medium', 'high'] as const;
+export const ORDER_TYPES = [
+	'spo',
+	'interim_spo',
+	'dapo',
+	'dvpo',
+	'restraining_order',
+	'other'
+] as const;
+export const ORDER_STATUSES = ['pending', 'granted', 'refused', 'withdrawn'] as const;
+
 const col = (
 	name: string,
 	type: ColumnType,
@@ -87,7 +107,13 @@ export const KINDS: Record<KindName, Kind> = {
 			col('relationship', 'enum', false, 'victim-suspect relationship', RELATIONSHIPS),
 			col('victim_sex', 'enum', false, 'victim sex', VICTIM_SEXES),
 			col('victim_age_band', 'enum', false, 'victim age band', AGE_BANDS),
-			col('incident_ref', 'ref', false, 'control-room incident the crime came from')
+			col('incident_ref', 'ref', false, 'control-room incident the crime came from'),
+			col(
+				'first_offence_code',
+				'text',
+				false,
+				'the offence code the crime had when first recorded, if the records system keeps it (stalking recognised later shows as a change to 8Q)'
+			)
 		]
 	},
 	arrests: {
@@ -124,6 +150,74 @@ export const KINDS: Record<KindName, Kind> = {
 			col('domestic_abuse', 'flag', true, 'incident flagged as domestic abuse'),
 			col('stalking_identified', 'flag', true, 'handler identified stalking at first contact'),
 			col('handler_ref', 'ref', false, 'pseudonymised staff ref of the call handler')
+		]
+	},
+	risk_assessments: {
+		name: 'risk_assessments',
+		label: 'Risk assessments',
+		reference: false,
+		key: ['assessment_ref'],
+		columns: [
+			col('assessment_ref', 'ref', true, 'pseudonymised assessment reference'),
+			col(
+				'crime_ref',
+				'ref',
+				false,
+				'the crime assessed (one of crime_ref or incident_ref is required)'
+			),
+			col('incident_ref', 'ref', false, 'the incident assessed'),
+			col(
+				'tool',
+				'enum',
+				true,
+				'dash, dara (College of Policing domestic abuse risk assessment), s_dash (stalking screening) or other',
+				RISK_TOOLS
+			),
+			col('completed_at', 'timestamp', true, 'when the assessment was completed'),
+			col('risk_level', 'enum', true, 'risk level assessed', RISK_LEVELS),
+			col(
+				'marac_referral',
+				'flag',
+				false,
+				'referred to the multi-agency risk assessment conference'
+			),
+			col(
+				'advocacy_referral',
+				'flag',
+				false,
+				'referred to a specialist stalking or domestic-abuse advocacy service'
+			)
+		]
+	},
+	protective_orders: {
+		name: 'protective_orders',
+		label: 'Protective orders',
+		reference: false,
+		key: ['order_ref'],
+		columns: [
+			col('order_ref', 'ref', true, 'pseudonymised order reference'),
+			col(
+				'order_type',
+				'enum',
+				true,
+				'spo (Stalking Protection Order), interim_spo, dapo (Domestic Abuse Protection Order), dvpo, restraining_order or other',
+				ORDER_TYPES
+			),
+			col('crime_ref', 'ref', false, 'the crime the application rests on, if any'),
+			col('area', 'text', true, 'local policing area / district'),
+			col('applied_date', 'date', true, 'the date the force applied to the court'),
+			col('status', 'enum', true, 'where the application stands', ORDER_STATUSES),
+			col('decision_date', 'date', false, 'required unless pending; not before applied_date'),
+			{
+				...col('expires_date', 'date', false, 'when a granted order ends, if it has an end'),
+				ahead: true
+			},
+			col(
+				'breach_count',
+				'integer',
+				false,
+				'breaches recorded so far (≥ 0; empty means not recorded)'
+			)
 		]
 	},
 	workforce: {
@@ -192,6 +286,11 @@ export function isKindName(value: string): value is KindName {
 	return (KIND_NAMES as readonly string[]).includes(value);
 }
 
+/** A date or timestamp column that records something done, so the extract was taken after it. */
+export function isRecordDate(c: Column): boolean {
+	return (c.type === 'date' || c.type === 'timestamp') && !c.ahead;
+}
+
 /** Each kind's column lists as the Extracts page checks a header and finds its latest date. */
 export function kindColumnLists(): {
 	kind: KindName;
@@ -205,8 +304,6 @@ export function kindColumnLists(): {
 		label: KINDS[k].label,
 		required: KINDS[k].columns.filter((c) => c.required).map((c) => c.name),
 		optional: KINDS[k].columns.filter((c) => !c.required).map((c) => c.name),
-		dates: KINDS[k].columns
-			.filter((c) => c.type === 'date' || c.type === 'timestamp')
-			.map((c) => c.name)
+		dates: KINDS[k].columns.filter(isRecordDate).map((c) => c.name)
 	}));
 }

@@ -104,6 +104,7 @@ const TEXT_MAX = 200;
 // Text columns stored in a canonical form (canonical.ts); areas are respelt after typing.
 const TEXT_VALUE: Record<string, (v: string) => string> = {
 	offence_code: (v) => `upper(${v})`,
+	first_offence_code: (v) => `upper(${v})`,
 	course: courseSql,
 	area: collapsedSql
 };
@@ -155,7 +156,7 @@ function dateSql(col: Column, timestamp: boolean): ColumnSql {
 				${p('y')} || ' has ' || day(last_day(make_date(${p('y')}, ${p('m')}, 1))) || ' days'
 		WHEN ${p('hh')} > 23 OR ${p('mi')} > 59 OR ${p('ss')} > 59 THEN 'has a time of day that does not exist'
 		WHEN ${localDay} < DATE '2000-01-01' THEN 'is before 2000-01-01'
-		WHEN ${localDay} > $today::DATE THEN 'is after the upload day (' || $today || '): dates cannot be in the future'
+		${col.ahead ? '' : `WHEN ${localDay} > $today::DATE THEN 'is after the upload day (' || $today || '): dates cannot be in the future'`}
 		END`;
 	return {
 		parts: [
@@ -247,32 +248,100 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 	}
 }
 
-/** Rules across columns or about a value's range: [column, SQL condition on typed values, reason]. */
-function rangeRules(kind: KindName, today: string): [string, string, string][] {
+/** A rule across columns or about a value's range, on the typed values of a row. */
+interface RowRule {
+	/** The column the report names (it may be missing from the file, as an optional one can be). */
+	column: string;
+	/** SQL condition over the typed table: true where the row breaks the rule. */
+	when: string;
+	reason: string;
+}
+
+/**
+ * The kind's row rules for a file with these contract columns. A value that failed its type is
+ * NULL by now (and reported already), so a rule never reports it a second time.
+ */
+function rowRules(kind: KindName, today: string, has: (column: string) => boolean): RowRule[] {
 	const year = Number(today.slice(0, 4));
-	const yearRule = (col: string): [string, string, string] => [
-		col,
-		`${q(col)} NOT BETWEEN 2000 AND ${year}`,
-		`is not a year from 2000 to ${year}`
-	];
+	const rule = (column: string, when: string, reason: string): RowRule => ({
+		column,
+		when,
+		reason
+	});
+	const yearRule = (col: string) =>
+		rule(col, `${q(col)} NOT BETWEEN 2000 AND ${year}`, `is not a year from 2000 to ${year}`);
+	// Empty in the file (or no such column), as opposed to a value that failed its type.
+	const blank = (col: string) =>
+		has(col) ? `(${q(col)} IS NULL AND ${q(`${col}__err`)} IS NULL)` : 'true';
+	const only = (col: string, rules: RowRule[]) => (has(col) ? rules : []);
 	switch (kind) {
 		case 'workforce':
-			return [['end_date', `end_date < start_date`, 'is before start_date']];
+			return only('end_date', [rule('end_date', `end_date < start_date`, 'is before start_date')]);
 		case 'population':
 			return [
 				yearRule('year'),
-				['population_16plus', `population_16plus <= 0`, 'must be more than 0']
+				rule('population_16plus', `population_16plus <= 0`, 'must be more than 0')
 			];
 		case 'prevalence':
 			return [
 				yearRule('year'),
-				['rate_pct', `rate_pct <= 0 OR rate_pct >= 100`, 'must be more than 0 and less than 100'],
-				['lower_pct', `lower_pct < 0 OR lower_pct > rate_pct`, 'must be from 0 to rate_pct'],
-				[
-					'upper_pct',
-					`upper_pct >= 100 OR upper_pct < rate_pct`,
-					'must be from rate_pct to below 100'
-				]
+				rule(
+					'rate_pct',
+					`rate_pct <= 0 OR rate_pct >= 100`,
+					'must be more than 0 and less than 100'
+				),
+				...only('lower_pct', [
+					rule('lower_pct', `lower_pct < 0 OR lower_pct > rate_pct`, 'must be from 0 to rate_pct')
+				]),
+				...only('upper_pct', [
+					rule(
+						'upper_pct',
+						`upper_pct >= 100 OR upper_pct < rate_pct`,
+						'must be from rate_pct to below 100'
+					)
+				])
+			];
+		case 'risk_assessments':
+			// An assessment is of a crime or of the call it came from; with neither it links to nothing.
+			return [
+				rule(
+					'crime_ref',
+					`${blank('crime_ref')} AND ${blank('incident_ref')}`,
+					'is empty, and so is incident_ref: give the crime or the incident the assessment was of (one of crime_ref or incident_ref is required)'
+				)
+			];
+		case 'protective_orders':
+			return [
+				rule(
+					'decision_date',
+					`status <> 'pending' AND ${blank('decision_date')}`,
+					'is empty, but the status says the court has decided (granted, refused or withdrawn): give the decision date, or set the status to pending'
+				),
+				...only('decision_date', [
+					rule(
+						'decision_date',
+						`decision_date < applied_date`,
+						'is before applied_date: a court decides after the application'
+					)
+				]),
+				// Not in the contract's words, but an order cannot end before it was made: an expiry
+				// before the decision (or, while pending, before the application) is a typing error.
+				...only('expires_date', [
+					rule(
+						'expires_date',
+						has('decision_date')
+							? `expires_date < coalesce(decision_date, applied_date)`
+							: `expires_date < applied_date`,
+						'is before decision_date (or applied_date while there is no decision): an order cannot end before it was made'
+					)
+				]),
+				...only('breach_count', [
+					rule(
+						'breach_count',
+						`breach_count < 0`,
+						'must be 0 or more (leave it empty when breaches are not recorded)'
+					)
+				])
 			];
 		default:
 			return [];
@@ -386,16 +455,16 @@ export async function validate(
 			${q(`${c}__pii`)} IS NOT NULL AS personal
 			FROM ${staging.typ} WHERE ${q(`${c}__pii`)} IS NOT NULL OR ${err} IS NOT NULL`);
 	});
-	for (const [c, cond, reason] of rangeRules(kind, today)) {
-		if (!sqls.has(c)) continue;
-		selects.push(`SELECT rec, line, ${staging.columns.indexOf(c)} AS col_no, ${lit(c)} AS col, ${lit(c)} AS label,
-			${lit(reason)} AS reason, false AS personal FROM ${staging.typ} WHERE ${cond}`);
+	const rules = rowRules(kind, today, (c) => sqls.has(c));
+	for (const r of rules) {
+		selects.push(`SELECT rec, line, ${staging.columns.indexOf(r.column)} AS col_no, ${lit(r.column)} AS col,
+			${lit(r.column)} AS label, ${lit(r.reason)} AS reason, false AS personal
+			FROM ${staging.typ} WHERE ${r.when}`);
 	}
 	const problemsSql = selects.join(' UNION ALL ');
-	const ranges = rangeRules(kind, today).filter(([c]) => sqls.has(c));
-	const rangeHits = ranges.length
+	const rangeHits = rules.length
 		? await conn.one<{ n: number }>(
-				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${ranges.map(([, cond]) => `(${cond})`).join(' OR ')}`
+				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')}`
 			)
 		: undefined;
 	const clean = !flagged?.n && !rangeHits?.n;
@@ -541,6 +610,11 @@ const REFERS: Partial<Record<KindName, { column: string; kind: KindName; key: st
 	arrests: [{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' }],
 	outcomes: [{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' }],
 	incidents: [{ column: 'handler_ref', kind: 'workforce', key: 'staff_ref' }],
+	risk_assessments: [
+		{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' },
+		{ column: 'incident_ref', kind: 'incidents', key: 'incident_ref' }
+	],
+	protective_orders: [{ column: 'crime_ref', kind: 'crimes', key: 'crime_ref' }],
 	training: [{ column: 'staff_ref', kind: 'workforce', key: 'staff_ref' }]
 };
 
