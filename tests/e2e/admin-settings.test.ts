@@ -96,6 +96,7 @@ describe('the Settings page over HTTP', () => {
 		for (const legend of [
 			'Published summaries — disclosure control',
 			'Training coverage',
+			'Safeguarding',
 			'Charts',
 			'Sessions'
 		]) {
@@ -110,6 +111,10 @@ describe('the Settings page over HTTP', () => {
 		expect(inputValue(html, 'rebase_months')).toBe('2020-04, 2023-01');
 		expect(inputValue(html, 'session_lifetime_hours')).toBe('12');
 		expect(inputValue(html, 'session_idle_minutes')).toBe('30');
+		expect(inputValue(html, 'risk_assessment_days')).toBe('2');
+		expect(html).toMatch(/id="order_types-spo"[^>]*checked/);
+		expect(html).toMatch(/id="order_types-interim_spo"[^>]*checked/);
+		expect(html).not.toMatch(/id="order_types-dvpo"[^>]*checked/);
 		expect(html).toMatch(/id="target_roles-response_officer"[^>]*checked/);
 		expect(html).not.toMatch(/id="target_roles-investigator"[^>]*checked/);
 		expect(html).toMatch(/<label for="suppression_threshold"[^>]*>Suppression threshold<\/label>/);
@@ -229,7 +234,24 @@ describe('the Settings page over HTTP', () => {
 		expect(await settingsAudit()).toHaveLength(1);
 	});
 
-	it('saves the training, chart and session groups, each change in words and in the log', async () => {
+	it('refuses a safeguarding group with 31 days and no order type, naming both, changing nothing', async () => {
+		const res = await formPost(
+			server.url,
+			'/admin/settings?/safeguarding',
+			{ risk_assessment_days: '31' },
+			ada
+		);
+		expect(res.status).toBe(400);
+		const html = (await res.text()).replaceAll('&quot;', '"');
+		expect(linkTo(html, 'risk_assessment_days')).toBe(
+			'Days to risk assessment must be a whole number from 0 to 30; "31" is not.'
+		);
+		expect(linkTo(html, 'order_types-spo')).toBe('Choose at least one of the order types counted.');
+		expect(inputValue(await page(), 'risk_assessment_days')).toBe('2');
+		expect(await settingsAudit()).toHaveLength(1);
+	});
+
+	it('saves the training, safeguarding, chart and session groups, each change in words and in the log', async () => {
 		const saved = async (action: string, fields: Record<string, string>) => {
 			const res = await formPost(server.url, `/admin/settings?/${action}`, fields, ada);
 			expect(res.status, action).toBe(200);
@@ -245,6 +267,12 @@ describe('the Settings page over HTTP', () => {
 		expect(t).toContain('Training course changed from stalking to Stalking.');
 		expect(t).toContain('Target coverage changed from 100% to 95%.');
 		expect(t).toContain('Target date changed from 2023-12-31 to 2025-03-31.');
+
+		const g = await saved('safeguarding', { risk_assessment_days: '3', order_types: 'spo' });
+		expect(g).toContain('Days to risk assessment changed from 2 days to 3 days.');
+		expect(g).toContain(
+			'Order types counted changed from Stalking Protection Order and Interim Stalking Protection Order to Stalking Protection Order.'
+		);
 
 		const c = await saved('charts', { rebase_months: '2024-06 2020-04,2023-01  2024-06' });
 		expect(c).toContain(
@@ -267,6 +295,8 @@ describe('the Settings page over HTTP', () => {
 			'training_course',
 			'target_coverage',
 			'target_date',
+			'risk_assessment_days',
+			'order_types',
 			'rebase_months',
 			'session_lifetime_hours',
 			'round_to_5'
@@ -285,6 +315,7 @@ describe('the Settings page over HTTP', () => {
 			for (const [action, fields] of [
 				['disclosure', disclosure({ suppression_threshold: '50' })],
 				['training', training()],
+				['safeguarding', { risk_assessment_days: '5', order_types: 'dvpo' }],
 				['charts', { rebase_months: '' }],
 				['sessions', { session_lifetime_hours: '1', session_idle_minutes: '5' }]
 			] as const) {
@@ -292,7 +323,7 @@ describe('the Settings page over HTTP', () => {
 				expect(post.status, action).toBe(403);
 				await post.arrayBuffer();
 			}
-			expect(await settingsAudit()).toHaveLength(8);
+			expect(await settingsAudit()).toHaveLength(10);
 		});
 
 		it('sends the signed-out to sign in', async () => {
@@ -303,7 +334,7 @@ describe('the Settings page over HTTP', () => {
 			);
 			expect(res.status).toBe(303);
 			expect(res.headers.get('location')).toMatch(/^\/login/);
-			expect(await settingsAudit()).toHaveLength(8);
+			expect(await settingsAudit()).toHaveLength(10);
 		});
 	});
 });
@@ -420,6 +451,8 @@ describe('the database after the server stops', () => {
 				training_course: 'Stalking',
 				target_coverage: 0.95,
 				target_date: '2025-03-31',
+				risk_assessment_days: 3,
+				order_types: ['spo'],
 				rebase_months: ['2020-04', '2023-01'],
 				session_lifetime_hours: 8,
 				session_idle_minutes: 45
@@ -427,7 +460,7 @@ describe('the database after the server stops', () => {
 			const rows = await db.all<{ actor: string; target: string; address: string | null }>(
 				`SELECT actor, target, address FROM audit_log WHERE action = 'settings_changed' ORDER BY id`
 			);
-			expect(rows.map((r) => r.actor)).toEqual([...Array(8).fill('ada'), 'root', 'root']);
+			expect(rows.map((r) => r.actor)).toEqual([...Array(10).fill('ada'), 'root', 'root']);
 			expect(rows.every((r) => r.address)).toBe(true);
 		} finally {
 			await db.close();

@@ -85,6 +85,7 @@ const CASES: Case[] = [
 	// An empty form: each group names its missing or empty fields (400) before writing anything.
 	{ route: '/(app)/admin/settings', request: 'POST ?/disclosure', path: '/admin/settings?/disclosure', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
 	{ route: '/(app)/admin/settings', request: 'POST ?/training', path: '/admin/settings?/training', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
+	{ route: '/(app)/admin/settings', request: 'POST ?/safeguarding', path: '/admin/settings?/safeguarding', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
 	{ route: '/(app)/admin/settings', request: 'POST ?/charts', path: '/admin/settings?/charts', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
 	{ route: '/(app)/admin/settings', request: 'POST ?/sessions', path: '/admin/settings?/sessions', body: {}, answers: [SIGN_IN, 403, 403, 403, 400] },
 	{ route: '/(app)/admin/audit', request: 'GET', path: '/admin/audit', answers: [SIGN_IN, 403, 403, 403, 200] },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, Queryable } from './db';
 import { audit } from './audit';
 import { HttpError } from './http';
+import { ORDER_TYPES } from './extracts/contract';
 
 const ROLE_NAMES = [
 	'response_officer',
@@ -34,6 +35,10 @@ const schema = z.object({
 	rate_min_denominator: z.number().int().min(0).max(1000),
 	/** Published summaries: round unsuppressed counts to the nearest 5. */
 	round_to_5: z.boolean(),
+	/** Days after recording within which a risk assessment counts (metrics.md "Safeguarding"). */
+	risk_assessment_days: z.number().int().min(0).max(30),
+	/** The protective order types the order figures count. */
+	order_types: z.array(z.enum(ORDER_TYPES)).min(1),
 	/** A session ends this many hours after sign-in, however busy (ASVS 3.3). */
 	session_lifetime_hours: z
 		.number()
@@ -60,6 +65,8 @@ export const DEFAULT_SETTINGS: Settings = {
 	suppression_threshold: 5,
 	rate_min_denominator: 10,
 	round_to_5: false,
+	risk_assessment_days: 2,
+	order_types: ['spo', 'interim_spo'],
 	session_lifetime_hours: 12,
 	session_idle_minutes: 30
 };

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { AuthError } from '$lib/server/auth';
 import { HttpError } from '$lib/server/http';
 import { WORKFORCE_ROLES } from '$lib/server/metrics';
+import { ORDER_TYPES } from '$lib/server/extracts/contract';
 import {
 	SETTING_KEYS,
 	getSettings,
@@ -14,7 +15,7 @@ import {
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { adminAttempt } from '../attempt';
 
-type Kind = 'whole' | 'check' | 'roles' | 'text' | 'percent' | 'date' | 'months';
+type Kind = 'whole' | 'check' | 'choices' | 'text' | 'percent' | 'date' | 'months';
 
 /** One setting as the page shows it. Limits repeat settings.ts's schema, which setSetting still applies. */
 interface Field {
@@ -27,7 +28,9 @@ interface Field {
 	kind: Kind;
 	min?: number;
 	max?: number;
+	/** A checkbox list's options, and what one of them is called ("workforce role"). */
 	options?: { value: string; label: string }[];
+	option?: string;
 }
 
 interface Group {
@@ -40,6 +43,16 @@ interface Group {
 }
 
 const roleLabel = (r: string) => r.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** How the court and the force name each order type (extracts.md protective_orders). */
+const ORDER_TYPE_LABELS: Record<(typeof ORDER_TYPES)[number], string> = {
+	spo: 'Stalking Protection Order',
+	interim_spo: 'Interim Stalking Protection Order',
+	dapo: 'Domestic Abuse Protection Order',
+	dvpo: 'Domestic Violence Protection Order',
+	restraining_order: 'Restraining order',
+	other: 'Other'
+};
 
 const GROUPS: Group[] = [
 	{
@@ -78,8 +91,9 @@ const GROUPS: Group[] = [
 			{
 				key: 'target_roles',
 				name: 'Target roles',
-				kind: 'roles',
+				kind: 'choices',
 				options: WORKFORCE_ROLES.map((r) => ({ value: r, label: roleLabel(r) })),
+				option: 'workforce role',
 				hint: 'The workforce roles whose training coverage is measured. Choose at least one.'
 			},
 			{
@@ -103,6 +117,29 @@ const GROUPS: Group[] = [
 				name: 'Target date',
 				kind: 'date',
 				hint: 'The date the target coverage should be reached by, as YYYY-MM-DD, such as 2025-03-31.'
+			}
+		]
+	},
+	{
+		action: 'safeguarding',
+		legend: 'Safeguarding',
+		fields: [
+			{
+				key: 'risk_assessment_days',
+				name: 'Days to risk assessment',
+				unit: 'days',
+				kind: 'whole',
+				min: 0,
+				max: 30,
+				hint: 'A crime counts as risk assessed when an assessment was completed by this many days after it was recorded (an assessment at the first call, before the crime was recorded, counts too). A whole number from 0 to 30.'
+			},
+			{
+				key: 'order_types',
+				name: 'Order types counted',
+				kind: 'choices',
+				options: ORDER_TYPES.map((t) => ({ value: t, label: ORDER_TYPE_LABELS[t] })),
+				option: 'order type',
+				hint: 'The protective orders the order figures count: applications, outcomes, orders in force and breaches. Choose at least one.'
 			}
 		]
 	},
@@ -150,7 +187,7 @@ const placed = GROUPS.flatMap((g) => g.fields.map((f) => f.key));
 const unplaced = SETTING_KEYS.filter((k) => !placed.includes(k));
 if (unplaced.length) throw new Error(`Settings missing from the admin page: ${unplaced}`);
 
-/** What a form control shows: text for boxes, a flag for a checkbox, the ticked roles. */
+/** What a form control shows: text for boxes, a flag for a checkbox, the ticked choices. */
 type Shown = string | boolean | string[];
 
 /** A setting's value as its control shows it. */
@@ -158,7 +195,7 @@ function shown(field: Field, value: Settings[SettingKey]): Shown {
 	switch (field.kind) {
 		case 'check':
 			return value === true;
-		case 'roles':
+		case 'choices':
 			return [...(value as string[])];
 		case 'percent':
 			// Two decimal places: what the box shows is what saving it again stores.
@@ -173,13 +210,13 @@ function shown(field: Field, value: Settings[SettingKey]): Shown {
 /** The same value read back from a submitted form, to show again when the group is refused. */
 function submitted(field: Field, form: FormData): Shown {
 	if (field.kind === 'check') return form.has(field.key);
-	if (field.kind === 'roles') return form.getAll(field.key).map(String);
+	if (field.kind === 'choices') return form.getAll(field.key).map(String);
 	return String(form.get(field.key) ?? '');
 }
 
 /** The id of the control an error links to (a checkbox list: its first box). */
 function controlId(field: Field): string {
-	return field.kind === 'roles' ? `${field.key}-${field.options![0].value}` : field.key;
+	return field.kind === 'choices' ? `${field.key}-${field.options![0].value}` : field.key;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -190,17 +227,21 @@ function realDate(s: string): boolean {
 	return DAY.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+const article = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
 /** Read one field from the form: the value to store, or what is wrong with it in the admin's words. */
 function read(field: Field, form: FormData): { value: Settings[SettingKey] } | { problem: string } {
 	const { name, min = 0, max = Infinity } = field;
 	if (field.kind === 'check') return { value: form.has(field.key) };
-	if (field.kind === 'roles') {
-		const roles = form.getAll(field.key).map(String);
+	if (field.kind === 'choices') {
+		const ticked = form.getAll(field.key).map(String);
 		const known = field.options!.map((o) => o.value);
-		const bad = roles.find((r) => !known.includes(r));
-		if (bad !== undefined) return { problem: `${name}: "${bad}" is not a workforce role.` };
-		if (!roles.length) return { problem: `Choose at least one of the target roles.` };
-		return { value: known.filter((r) => roles.includes(r)) as Settings['target_roles'] };
+		const bad = ticked.find((r) => !known.includes(r));
+		if (bad !== undefined)
+			return { problem: `${name}: "${bad}" is not ${article(field.option!)}.` };
+		if (!ticked.length) return { problem: `Choose at least one of the ${name.toLowerCase()}.` };
+		// In the options' order, so the same choice is always stored the same way.
+		return { value: known.filter((r) => ticked.includes(r)) as Settings[SettingKey] };
 	}
 	const raw = form.get(field.key);
 	if (typeof raw !== 'string') {
@@ -255,7 +296,7 @@ function read(field: Field, form: FormData): { value: Settings[SettingKey] } | {
 	}
 }
 
-/** Whether two values of a field read the same on the page (a percentage to two places, roles in any order). */
+/** Whether two values of a field read the same on the page (a percentage to two places, choices in any order). */
 function same(field: Field, a: Settings[SettingKey], b: Settings[SettingKey]): boolean {
 	const norm = (v: Settings[SettingKey]) => {
 		const s = shown(field, v);
@@ -268,7 +309,7 @@ function same(field: Field, a: Settings[SettingKey], b: Settings[SettingKey]): b
 function say(field: Field, value: Settings[SettingKey]): string {
 	const s = shown(field, value);
 	if (field.kind === 'check') return s ? 'on' : 'off';
-	if (field.kind === 'roles') {
+	if (field.kind === 'choices') {
 		const labels = (s as string[]).map(
 			(r) => field.options!.find((o) => o.value === r)?.label ?? r
 		);
@@ -358,6 +399,7 @@ const group = (action: string) => GROUPS.find((g) => g.action === action)!;
 export const actions: Actions = {
 	disclosure: (event) => save(event, group('disclosure')),
 	training: (event) => save(event, group('training')),
+	safeguarding: (event) => save(event, group('safeguarding')),
 	charts: (event) => save(event, group('charts')),
 	sessions: (event) => save(event, group('sessions'))
 };
