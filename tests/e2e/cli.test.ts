@@ -161,7 +161,7 @@ describe('command line on a database file of its own', () => {
 			);
 			expect(run.code, run.stderr).toBe(0);
 			// stdout: kind<TAB>rows<TAB>path per file.
-			expect(run.stdout.trimEnd().split('\n')).toHaveLength(8);
+			expect(run.stdout.trimEnd().split('\n')).toHaveLength(10);
 			return run;
 		};
 		await write('a');
@@ -174,6 +174,8 @@ describe('command line on a database file of its own', () => {
 			'outcomes.csv',
 			'population.csv',
 			'prevalence.csv',
+			'protective_orders.csv',
+			'risk_assessments.csv',
 			'training.csv',
 			'workforce.csv'
 		]);

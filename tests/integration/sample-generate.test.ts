@@ -41,6 +41,12 @@ afterAll(async () => {
 
 const one = async (sql: string) => (await db.one<{ v: number }>(sql))!.v;
 
+// An assessment's London day: the sample writes local times (the day as written), UTC instants
+// ending in Z, and dates alone.
+const LONDON_DAY = `CASE WHEN completed_at LIKE '%Z'
+	THEN CAST(timezone('Europe/London', completed_at::TIMESTAMPTZ) AS DATE)
+	ELSE left(completed_at, 10)::DATE END`;
+
 describe('sample files', () => {
 	it('writes the same bytes for the same seed and scale', () => {
 		expect(hashes(again)).toEqual(hashes(first));
@@ -49,14 +55,23 @@ describe('sample files', () => {
 	it('writes different police data for a different seed, the same reference data', () => {
 		const a = hashes(first);
 		const c = hashes(other);
-		for (const kind of ['crimes', 'arrests', 'outcomes', 'incidents', 'workforce', 'training']) {
+		for (const kind of [
+			'crimes',
+			'arrests',
+			'outcomes',
+			'incidents',
+			'risk_assessments',
+			'protective_orders',
+			'workforce',
+			'training'
+		]) {
 			expect(c[kind]).not.toBe(a[kind]);
 		}
 		expect(c.population).toBe(a.population);
 		expect(c.prevalence).toBe(a.prevalence);
 	});
 
-	it('writes all eight kinds with exactly the contract columns in the contract order', () => {
+	it('writes every kind with exactly the contract columns in the contract order', () => {
 		expect(first.files.map((f) => f.kind).sort()).toEqual([...KIND_NAMES].sort());
 		for (const f of first.files) {
 			const expected = KINDS[f.kind].columns.map((c) => c.name);
@@ -98,9 +113,25 @@ describe('sample files', () => {
 				`SELECT count(*)::INTEGER AS v FROM s_workforce WHERE staff_ref NOT SIMILAR TO 'SYN-ST-[0-9]{6,}'`
 			)
 		).toBe(0);
+		expect(
+			await one(
+				`SELECT count(*)::INTEGER AS v FROM s_risk_assessments WHERE assessment_ref NOT SIMILAR TO 'SYN-RA-[0-9]{7,}'`
+			)
+		).toBe(0);
+		expect(
+			await one(
+				`SELECT count(*)::INTEGER AS v FROM s_protective_orders WHERE order_ref NOT SIMILAR TO 'SYN-PO-[0-9]{6,}'`
+			)
+		).toBe(0);
 		// Every cell of the smaller files through the upload guard's own patterns (the big ones are
 		// checked cell by cell when the whole sample is loaded in sample-load.test.ts).
-		for (const kind of ['workforce', 'training', 'population', 'prevalence'] as const) {
+		for (const kind of [
+			'workforce',
+			'training',
+			'population',
+			'prevalence',
+			'protective_orders'
+		] as const) {
 			const file = first.files.find((f) => f.kind === kind)!;
 			for (const line of fs.readFileSync(file.path, 'utf8').split('\n').slice(1)) {
 				for (const cell of line.split(',')) expect(detectPersonalData(cell)).toBeUndefined();
@@ -126,6 +157,38 @@ describe('sample files', () => {
 		expect(
 			await one(`SELECT count(*)::INTEGER AS v FROM s_workforce
 				WHERE start_date::DATE < DATE '2000-01-01' OR end_date::DATE < start_date::DATE OR end_date::DATE > DATE '2025-03-31'`)
+		).toBe(0);
+		// Assessments within the extract (London days); orders applied within it, no SPO before the
+		// Act came into force (20 January 2020), decided after the application, ending after that.
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_risk_assessments
+				WHERE ${LONDON_DAY} NOT BETWEEN '2019-04-01' AND '2025-03-31'`)
+		).toBe(0);
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_protective_orders
+				WHERE applied_date::DATE NOT BETWEEN '2019-04-01' AND '2025-03-31'
+					OR decision_date::DATE < applied_date::DATE OR decision_date::DATE > DATE '2025-03-31'
+					OR expires_date::DATE < decision_date::DATE
+					OR (order_type IN ('spo', 'interim_spo') AND applied_date::DATE < DATE '2020-01-20')
+					OR (status = 'pending') <> (decision_date IS NULL)`)
+		).toBe(0);
+	});
+
+	it('names only crimes and incidents the sample has, every assessment one or the other', async () => {
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_risk_assessments a
+				WHERE (a.crime_ref IS NULL AND a.incident_ref IS NULL)
+					OR (a.crime_ref IS NOT NULL AND a.crime_ref NOT IN (SELECT crime_ref FROM s_crimes))
+					OR (a.incident_ref IS NOT NULL AND a.incident_ref NOT IN (SELECT incident_ref FROM s_incidents))`)
+		).toBe(0);
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_protective_orders
+				WHERE crime_ref IS NOT NULL AND crime_ref NOT IN (SELECT crime_ref FROM s_crimes)`)
+		).toBe(0);
+		// An assessment naming both names the crime's own incident.
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_risk_assessments a JOIN s_crimes c USING (crime_ref)
+				WHERE a.incident_ref IS NOT NULL AND a.incident_ref IS DISTINCT FROM c.incident_ref`)
 		).toBe(0);
 	});
 });
@@ -331,6 +394,129 @@ describe('sample calibration (scale 1)', () => {
 		expect(rows(small, 'crimes') / rows(first, 'crimes')).toBeLessThan(0.12);
 		expect(rows(small, 'incidents') / rows(first, 'incidents')).toBeGreaterThan(0.08);
 		expect(rows(small, 'workforce') / rows(first, 'workforce')).toBeLessThan(0.13);
+		expect(rows(small, 'risk_assessments') / rows(first, 'risk_assessments')).toBeGreaterThan(0.08);
+		expect(rows(small, 'risk_assessments') / rows(first, 'risk_assessments')).toBeLessThan(0.12);
+		// Orders are few (about a thousand at scale 1), so their tenth is noisier.
+		expect(rows(small, 'protective_orders') / rows(first, 'protective_orders')).toBeGreaterThan(
+			0.06
+		);
+		expect(rows(small, 'protective_orders') / rows(first, 'protective_orders')).toBeLessThan(0.14);
 		expect(rows(small, 'population')).toBe(rows(first, 'population'));
+	});
+});
+
+// Ranges reasoned from facts.md "Safeguarding" (the figures per financial year are in the comments):
+// a force of this size applies for tens of SPOs a year, not hundreds (10–99 full SPO applications
+// in each full year the Act was in force, and under 100 with the interim orders); most applications
+// granted, some refused, withdrawn or still pending; some granted orders breached. Risk assessment
+// for most but not all domestic-abuse stalking crimes, most within the 2-day setting; MARAC for a
+// good share of high risk; advocacy for a minority, rising after the 2023 training; and a share of
+// stalking first recorded as harassment or malicious communications, falling after the training.
+describe('sample safeguarding and recognition (scale 1)', () => {
+	const FY = (col: string) =>
+		`(CASE WHEN month(${col}::DATE) >= 4 THEN year(${col}::DATE) ELSE year(${col}::DATE) - 1 END)`;
+	const byYear = async (sql: string) =>
+		Object.fromEntries(
+			(await db.all<{ fy: number; v: number }>(sql)).map((r) => [r.fy, r.v])
+		) as Record<number, number>;
+
+	it('applies for tens of SPOs a year, with interim orders, most granted', async () => {
+		const spo = await byYear(`SELECT ${FY('applied_date')} AS fy, count(*)::INTEGER AS v
+			FROM s_protective_orders WHERE order_type = 'spo' GROUP BY 1`);
+		const withInterim = await byYear(`SELECT ${FY('applied_date')} AS fy, count(*)::INTEGER AS v
+			FROM s_protective_orders WHERE order_type IN ('spo', 'interim_spo') GROUP BY 1`);
+		for (const fy of [2020, 2021, 2022, 2023, 2024]) {
+			expect(spo[fy], `FY ${fy}`).toBeGreaterThanOrEqual(10);
+			expect(spo[fy], `FY ${fy}`).toBeLessThanOrEqual(99);
+			expect(withInterim[fy], `FY ${fy}`).toBeLessThan(100);
+		}
+		// More after the super-complaint's push than in the Act's first full year.
+		expect(spo[2024]).toBeGreaterThan(spo[2020]);
+		const status = Object.fromEntries(
+			(
+				await db.all<{ status: string; v: number }>(`SELECT status, count(*)::INTEGER AS v
+					FROM s_protective_orders WHERE order_type = 'spo' GROUP BY 1`)
+			).map((r) => [r.status, r.v])
+		);
+		expect(status.granted / (status.granted + status.refused + status.withdrawn)).toBeGreaterThan(
+			0.6
+		);
+		for (const s of ['refused', 'withdrawn', 'pending']) expect(status[s], s).toBeGreaterThan(0);
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM s_protective_orders
+				WHERE order_type = 'spo' AND breach_count::INTEGER > 0`)
+		).toBeGreaterThan(0);
+		// Some rest on no recorded crime; other order types are there for the order_types setting.
+		expect(
+			await one(
+				`SELECT count(*)::INTEGER AS v FROM s_protective_orders WHERE order_type = 'spo' AND crime_ref IS NULL`
+			)
+		).toBeGreaterThan(0);
+		expect(
+			await one(
+				`SELECT count(DISTINCT order_type)::INTEGER AS v FROM s_protective_orders WHERE order_type NOT IN ('spo', 'interim_spo')`
+			)
+		).toBeGreaterThanOrEqual(2);
+	});
+
+	// A crime's assessments, as metrics.md links them: by crime_ref or by the crime's incident_ref.
+	const assessed = `WITH a AS (
+			SELECT crime_ref, incident_ref, risk_level, marac_referral, advocacy_referral,
+				${LONDON_DAY} AS day FROM s_risk_assessments),
+		c AS (SELECT crime_ref, incident_ref, recorded_date::DATE AS recorded, domestic_abuse,
+				${FY('recorded_date')} AS fy FROM s_crimes WHERE offence_code = '8Q'),
+		per AS (SELECT c.crime_ref, bool_or(a.day <= c.recorded + 2) AS in_2_days,
+				bool_or(a.crime_ref IS NULL) AS incident_only,
+				max(CASE a.risk_level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) AS top,
+				bool_or(a.marac_referral = 'Y') AS marac, bool_or(a.advocacy_referral = 'Y') AS advocacy
+			FROM c JOIN a ON a.crime_ref = c.crime_ref OR a.incident_ref = c.incident_ref GROUP BY 1)
+		SELECT c.*, per.* EXCLUDE (crime_ref), per.crime_ref IS NOT NULL AS assessed_any FROM c LEFT JOIN per USING (crime_ref)`;
+	beforeAll(() => db.run(`CREATE TABLE s_assessed AS ${assessed}`));
+
+	it('risk assesses most but not all domestic-abuse stalking crimes, most within 2 days', async () => {
+		const r = (await db.one<{ any: number; in_2_days: number; incident_only: number }>(
+			`SELECT avg(assessed_any::INTEGER) AS any, avg(coalesce(in_2_days, false)::INTEGER) FILTER (WHERE assessed_any) AS in_2_days,
+				count(*) FILTER (WHERE incident_only)::INTEGER AS incident_only
+			 FROM s_assessed WHERE domestic_abuse = 'Y'`
+		))!;
+		expect(r.any).toBeGreaterThan(0.7);
+		expect(r.any).toBeLessThan(0.95);
+		expect(r.in_2_days).toBeGreaterThan(0.6);
+		expect(r.in_2_days).toBeLessThan(0.95);
+		// Assessed at the call and linked by the incident only.
+		expect(r.incident_only).toBeGreaterThan(50);
+		const marac = await one(`SELECT avg(marac::INTEGER) AS v FROM s_assessed WHERE top = 3`);
+		expect(marac).toBeGreaterThan(0.5);
+		expect(marac).toBeLessThan(0.95);
+	});
+
+	it('refers a minority of stalking victims to advocacy, more after the 2023 training', async () => {
+		const advocacy = await byYear(`SELECT fy, avg(coalesce(advocacy, false)::INTEGER) AS v
+			FROM s_assessed GROUP BY 1`);
+		expect(advocacy[2021]).toBeLessThan(0.25);
+		expect(advocacy[2024]).toBeLessThan(0.5);
+		expect(advocacy[2024]).toBeGreaterThan(advocacy[2021] * 1.5);
+	});
+
+	it('records first offence codes: some stalking first recorded as harassment, fewer after training', async () => {
+		const reclassified = await byYear(`SELECT ${FY('recorded_date')} AS fy,
+				avg((first_offence_code <> '8Q')::INTEGER) AS v
+			FROM s_crimes WHERE offence_code = '8Q' AND first_offence_code IS NOT NULL GROUP BY 1`);
+		expect(reclassified[2021]).toBeGreaterThan(0.12);
+		expect(reclassified[2021]).toBeLessThan(0.3);
+		expect(reclassified[2024]).toBeLessThan(reclassified[2021] * 0.6);
+		expect(
+			await one(`SELECT count(DISTINCT first_offence_code)::INTEGER AS v FROM s_crimes
+				WHERE offence_code = '8Q' AND first_offence_code <> '8Q'`)
+		).toBeGreaterThanOrEqual(2);
+		// Crimes that are not stalking mostly keep their code; a few have none recorded.
+		const kept = await one(`SELECT avg((first_offence_code = offence_code)::INTEGER) AS v
+			FROM s_crimes WHERE offence_code <> '8Q' AND first_offence_code IS NOT NULL`);
+		expect(kept).toBeGreaterThan(0.95);
+		const known = await one(
+			`SELECT avg((first_offence_code IS NOT NULL)::INTEGER) AS v FROM s_crimes`
+		);
+		expect(known).toBeGreaterThan(0.9);
+		expect(known).toBeLessThan(1);
 	});
 });

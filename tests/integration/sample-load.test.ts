@@ -58,10 +58,39 @@ describe('loading the sample at first start', () => {
 			'incidents',
 			'crimes',
 			'arrests',
-			'outcomes'
+			'outcomes',
+			'risk_assessments',
+			'protective_orders'
 		]);
 		for (const u of uploads)
 			expect(u).toMatchObject({ mode: 'replace', uploaded_by: 'sample-data', active: true });
+	});
+
+	it('loads each kind after the kinds it names, so no upload warns of an unknown ref', async () => {
+		const warned = await db.all<{ kind: string; warning: string }>(
+			`SELECT kind, unnest(json_extract_string(report, '$.warnings[*]')) AS warning FROM uploads`
+		);
+		expect(warned.filter((w) => /not in the current/.test(w.warning))).toEqual([]);
+	});
+
+	it('gives the safeguarding figures rows to work on: assessments linked to crimes, SPOs decided', async () => {
+		// Through the current tables the metrics read: crimes with an assessment by crime or incident.
+		const linked = await one(`SELECT count(DISTINCT crime_ref)::INTEGER AS v FROM (
+				SELECT c.crime_ref FROM crimes c JOIN risk_assessments a ON a.crime_ref = c.crime_ref
+				WHERE c.offence_code = '8Q'
+				UNION ALL
+				SELECT c.crime_ref FROM crimes c JOIN risk_assessments a ON a.incident_ref = c.incident_ref
+				WHERE c.offence_code = '8Q')`);
+		expect(linked).toBeGreaterThan(3000);
+		expect(
+			await one(`SELECT count(*)::INTEGER AS v FROM protective_orders
+				WHERE order_type = 'spo' AND status = 'granted' AND decision_date >= applied_date`)
+		).toBeGreaterThan(50);
+		expect(
+			await one(
+				`SELECT count(*)::INTEGER AS v FROM crimes WHERE offence_code = '8Q' AND first_offence_code = '8L'`
+			)
+		).toBeGreaterThan(100);
 	});
 
 	it('says what it is loading, with row counts, on the log', () => {

@@ -1,5 +1,7 @@
 // The sample's police activity, month by month: crimes with their arrests and outcomes, and the
 // control-room incidents (domestic-abuse calls plus the calls crimes came from), streamed to disk.
+// Each crime is handed on to the safeguarding generator (safeguarding.ts), which draws from streams
+// of its own: what it adds never changes these files' other columns.
 import {
 	fromLondon,
 	formatTimestamp,
@@ -28,6 +30,7 @@ import {
 	stalkingLevel
 } from './model';
 import { Random, Weighted } from './random';
+import type { SampleSafeguarding } from './safeguarding';
 import { handlersByMonth, type Staff } from './workforce';
 
 interface Incident {
@@ -46,6 +49,11 @@ interface Crime {
 	day: number;
 	da: boolean;
 	incident: Incident | null;
+	ref: string;
+	area: string;
+	/** The outcome the investigation will reach, and its day (perhaps after the extract ends). */
+	outcome: string;
+	outcomeDay: number;
 }
 
 export interface ActivityWriters {
@@ -132,7 +140,8 @@ export async function generateActivity(
 	rng: Random,
 	scale: number,
 	staff: Staff[],
-	out: ActivityWriters
+	out: ActivityWriters,
+	safeguarding: SampleSafeguarding
 ): Promise<void> {
 	const areas = new Weighted(AREA_WEIGHTS);
 	const months = monthsBetween(FIRST_DAY, LAST_DAY);
@@ -181,7 +190,11 @@ export async function generateActivity(
 					code,
 					day: m.first + rng.int(0, m.days - 1),
 					da: rng.chance(daShare),
-					incident: null
+					incident: null,
+					ref: '',
+					area: '',
+					outcome: '',
+					outcomeDay: 0
 				});
 			}
 		};
@@ -200,6 +213,8 @@ export async function generateActivity(
 				c.incident = newIncident(localDay, minuteOfDay(), da, area, family);
 			}
 			const ref = `SYN-CR-${String(++crimeSeq).padStart(7, '0')}`;
+			c.ref = ref;
+			c.area = area;
 			const relationship = rng.chance(0.03)
 				? ''
 				: (c.da ? DA_RELATIONSHIP : OTHER_RELATIONSHIP).draw(rng);
@@ -213,6 +228,8 @@ export async function generateActivity(
 			const type = rng.chance(chargeProbability(c.code, year)) ? '1' : NON_CHARGE.draw(rng);
 			const outcomeDay =
 				c.day + Math.max(1, Math.round(rng.lognormal(OUTCOME_MEDIAN_DAYS[type], OUTCOME_SIGMA)));
+			c.outcome = type;
+			c.outcomeDay = outcomeDay;
 			if (outcomeDay <= LAST_DAY) {
 				const suffix = SUFFIX[type];
 				const shown = suffix && rng.chance(suffix[1]) ? suffix[0] : type;
@@ -283,15 +300,22 @@ export async function generateActivity(
 			if (out.incidents.full) await out.incidents.drain();
 		}
 		for (let i = 0; i < crimes.length; i++) {
-			const inc = crimes[i].incident;
-			out.crimes.raw(inc ? crimeRows[i] + inc.ref : crimeRows[i]);
+			const c = crimes[i];
+			const inc = c.incident;
+			const first = safeguarding.crime({
+				...c,
+				incident: inc ? { ref: inc.ref, utc: inc.utc } : null
+			});
+			out.crimes.raw(`${inc ? crimeRows[i] + inc.ref : crimeRows[i]},${first}`);
 			if (out.crimes.full) await out.crimes.drain();
 		}
+		safeguarding.month(m);
 		await Promise.all([
 			out.crimes.drain(),
 			out.arrests.drain(),
 			out.outcomes.drain(),
-			out.incidents.drain()
+			out.incidents.drain(),
+			safeguarding.drain()
 		]);
 	}
 }

@@ -1,13 +1,14 @@
-// The sample data set: seeded, clearly synthetic extracts of all eight kinds (April 2019 – March 2025)
+// The sample data set: seeded, clearly synthetic extracts of every kind (April 2019 – March 2025)
 // calibrated to a real force's published volumes (facts.md), for first start, demos and benchmarks.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KindName } from '../extracts/contract';
 import { generateActivity } from './activity';
 import { contractHeader, CsvWriter } from './csv';
-import { DEFAULT_SEED } from './model';
-import { Random } from './random';
+import { AREA_WEIGHTS, DEFAULT_SEED } from './model';
+import { Random, Weighted } from './random';
 import { populationCsv, PREVALENCE_CSV } from './reference';
+import { SampleSafeguarding } from './safeguarding';
 import { assignTraining, generateStaff, writeTraining, writeWorkforce } from './workforce';
 
 export { DEFAULT_SEED } from './model';
@@ -42,7 +43,10 @@ export const LOAD_ORDER: readonly KindName[] = [
 	'incidents',
 	'crimes',
 	'arrests',
-	'outcomes'
+	'outcomes',
+	// After the crimes and incidents they name, so no ref is unknown when they load.
+	'risk_assessments',
+	'protective_orders'
 ];
 
 function countLines(text: string): number {
@@ -80,10 +84,27 @@ export async function generateSample(opts: SampleOptions): Promise<SampleFiles> 
 		crimes: await CsvWriter.open(file('crimes'), contractHeader('crimes')),
 		arrests: await CsvWriter.open(file('arrests'), contractHeader('arrests')),
 		outcomes: await CsvWriter.open(file('outcomes'), contractHeader('outcomes')),
-		incidents: await CsvWriter.open(file('incidents'), contractHeader('incidents'))
+		incidents: await CsvWriter.open(file('incidents'), contractHeader('incidents')),
+		risk_assessments: await CsvWriter.open(
+			file('risk_assessments'),
+			contractHeader('risk_assessments')
+		),
+		protective_orders: await CsvWriter.open(
+			file('protective_orders'),
+			contractHeader('protective_orders')
+		)
 	};
 	try {
-		await generateActivity(new Random(seed, 'activity'), scale, staff, writers);
+		const safeguarding = new SampleSafeguarding(
+			new Random(seed, 'recognition'),
+			new Random(seed, 'risk_assessments'),
+			new Random(seed, 'protective_orders'),
+			scale,
+			new Weighted(AREA_WEIGHTS),
+			writers
+		);
+		await generateActivity(new Random(seed, 'activity'), scale, staff, writers, safeguarding);
+		await safeguarding.finish();
 	} finally {
 		for (const w of Object.values(writers)) await w.close();
 	}
