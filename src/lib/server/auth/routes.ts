@@ -21,6 +21,7 @@ export const routeAccess: Record<string, Access> = {
 	'/(app)/(dashboard)/under-reporting': VIEW,
 	'/(app)/(dashboard)/training': VIEW,
 	'/(app)/(dashboard)/areas': VIEW,
+	'/(app)/(dashboard)/safeguarding': VIEW,
 	// Accounts (sign-in is public; a pending password change allows only these three).
 	// Health for a service manager or load balancer: status only, no data.
 	'/healthz': 'public',
@@ -53,6 +54,8 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/metrics/identification': VIEW,
 	'/api/v1/metrics/training': VIEW,
 	'/api/v1/metrics/spc': VIEW,
+	'/api/v1/metrics/safeguarding': VIEW,
+	'/api/v1/metrics/journey': VIEW,
 	'/api/v1/areas': VIEW,
 	'/api/v1/offence-groups': VIEW,
 	'/api/v1/extracts': ANALYST,

@@ -1,6 +1,9 @@
 // Metrics responses as CSV: one flat table per endpoint, cells made safe for spreadsheets.
 import type {
 	IdentificationResult,
+	JourneyResult,
+	JourneyStep,
+	SafeguardingResult,
 	MonthlyResult,
 	OutcomesResult,
 	ReportingResult,
@@ -129,4 +132,69 @@ export function spcCsv(r: SpcResult): string {
 			p.incomplete
 		])
 	);
+}
+
+const SAFEGUARDING_KEYS = [
+	'recorded',
+	'risk_assessed',
+	'risk_assessment_rate',
+	'risk_standard',
+	'risk_medium',
+	'risk_high',
+	'marac_referred_high',
+	'marac_rate',
+	'advocacy_referred',
+	'advocacy_rate',
+	'orders_applied',
+	'orders_granted',
+	'orders_refused',
+	'orders_withdrawn',
+	'orders_pending',
+	'grant_rate',
+	'median_days_to_application',
+	'orders_with_crime',
+	'harassment_type_crimes',
+	'stalking_recorded',
+	'stalking_share',
+	'first_code_known',
+	'reclassified_to_stalking',
+	'reclassified_rate'
+] as const;
+
+/** Months then a `total` row; orders in force is a month-end stock (the total row: at the end). */
+export function safeguardingCsv(r: SafeguardingResult): string {
+	return toCsv(
+		['month', ...SAFEGUARDING_KEYS, 'orders_in_force', 'breaches', 'incomplete'],
+		[
+			...r.months.map((m) => [
+				m.month,
+				...SAFEGUARDING_KEYS.map((k) => m[k]),
+				m.orders_in_force,
+				null,
+				m.incomplete
+			]),
+			[
+				'total',
+				...SAFEGUARDING_KEYS.map((k) => r.totals[k]),
+				r.totals.orders_in_force_at_end,
+				r.totals.breaches,
+				null
+			]
+		]
+	);
+}
+
+/** One row per step: crime steps, then order steps. */
+export function journeyCsv(r: JourneyResult): string {
+	return toCsv(
+		['funnel', 'step', 'label', 'count', 'out_of', 'denominator', 'rate', 'kind'],
+		[
+			...r.crimes.map((s) => ['crimes', ...journeyRow(s)]),
+			...r.orders.map((s) => ['orders', ...journeyRow(s)])
+		]
+	);
+}
+
+function journeyRow(s: JourneyStep): Cell[] {
+	return [s.key, s.label, s.count, s.denominator_key, s.denominator, s.rate, s.kind];
 }

@@ -3,6 +3,7 @@ export * from './types';
 export { monthly, outcomes, ratio, PROVISIONAL_DAYS } from './crime';
 export { reporting } from './reporting';
 export { identification } from './identification';
+export { safeguarding, journey, HARASSMENT_TYPE_CODES } from './safeguarding';
 export { training, parseRoles, WORKFORCE_ROLES } from './training';
 export { spc, parseSpcMetric, SPC_LABELS } from './control';
 export { xmr, limits, signals, segments, MIN_POINTS, BASELINE_MAX } from './spc';
@@ -18,7 +19,9 @@ export {
 	reportingCsv,
 	identificationCsv,
 	trainingCsv,
-	spcCsv
+	spcCsv,
+	safeguardingCsv,
+	journeyCsv
 } from './csv';
 export { metricsResponse, jsonResponse, wantsCsv } from './endpoint';
 export { monthName, monthRange, addMonths, monthEnd, fyLabel } from './months';

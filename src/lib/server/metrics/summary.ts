@@ -92,3 +92,30 @@ export function describePoint(label: string, point: SpcPoint, previous?: SpcPoin
 	if (verdict) return `${label} in ${when} (${count(point.value)}): the month ${verdict}.`;
 	return `${label} in ${when} (${count(point.value)}) were within the usual range (common cause).`;
 }
+
+/**
+ * "The risk assessment rate in March 2025: 72.3% (the period's months from 61.0% to 75.2%); March
+ * 2025 is within the usual range (no significant change)." For a rate series, where summing the
+ * months means nothing; `fmt` prints a value as the page does.
+ */
+export function describeRate(label: string, all: SpcPoint[], fmt: (v: number) => string): string {
+	const points = all.filter((p) => !p.incomplete);
+	const n = points.length;
+	if (n === 0) return `${label}: no complete months in this period.`;
+	const last = points[n - 1];
+	const values = points.map((p) => p.value);
+	const range =
+		n > 1
+			? ` (the period's months from ${fmt(Math.min(...values))} to ${fmt(Math.max(...values))})`
+			: '';
+	let text = `${label} in ${monthName(last.month)}: ${fmt(last.value)}${range}`;
+	const verdict = judge(last, points[n - 2]);
+	if (last.centre === null) {
+		text += `; there is not enough data yet (12 months since the last break in the series) to say whether ${monthName(last.month)} is unusual`;
+	} else if (verdict) {
+		text += `; ${monthName(last.month)} ${verdict}`;
+	} else {
+		text += `; ${monthName(last.month)} is within the usual range (no significant change)`;
+	}
+	return `${text}.`;
+}

@@ -141,3 +141,68 @@ export interface SpcResult {
 	/** One plain-English sentence about the series (summary.ts). */
 	summary: string;
 }
+
+/** Safeguarding and recognition counts for a month or the period (metrics.md "Safeguarding"). */
+export interface SafeguardingFigures {
+	recorded: number;
+	risk_assessed: number;
+	risk_assessment_rate: number | null;
+	risk_standard: number;
+	risk_medium: number;
+	risk_high: number;
+	marac_referred_high: number;
+	marac_rate: number | null;
+	advocacy_referred: number;
+	advocacy_rate: number | null;
+	orders_applied: number;
+	orders_granted: number;
+	orders_refused: number;
+	orders_withdrawn: number;
+	orders_pending: number;
+	grant_rate: number | null;
+	/** Over orders applied for whose crime is loaded; null when there are none. */
+	median_days_to_application: number | null;
+	/** How many orders the median is over. */
+	orders_with_crime: number;
+	harassment_type_crimes: number;
+	stalking_recorded: number;
+	stalking_share: number | null;
+	first_code_known: number;
+	reclassified_to_stalking: number;
+	reclassified_rate: number | null;
+}
+
+export interface SafeguardingMonth extends SafeguardingFigures {
+	month: string;
+	incomplete: boolean;
+	/** Granted orders of the counted types in force at the month's last day (a stock, not summed). */
+	orders_in_force: number;
+}
+
+export interface SafeguardingResult {
+	filters: Filters;
+	settings: { risk_assessment_days: number; order_types: string[] };
+	months: SafeguardingMonth[];
+	/** Summed from the months; the median over the whole period's orders; breaches totals only. */
+	totals: SafeguardingFigures & { breaches: number; orders_in_force_at_end: number };
+}
+
+export interface JourneyStep {
+	key: string;
+	label: string;
+	/** Null when the data kind the step needs holds no rows ("no data loaded", never 0). */
+	count: number | null;
+	/** The step this one is counted out of. */
+	denominator_key: string | null;
+	denominator: number | null;
+	rate: number | null;
+	/** The extract kind the step reads. */
+	kind: string;
+}
+
+export interface JourneyResult {
+	filters: Filters;
+	settings: { risk_assessment_days: number; order_types: string[] };
+	crimes: JourneyStep[];
+	orders: JourneyStep[];
+}

@@ -13,7 +13,8 @@ export const SECTION_IDS = [
 	'arrests_and_charges',
 	'under_reporting',
 	'identification',
-	'training'
+	'training',
+	'safeguarding'
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
@@ -41,7 +42,12 @@ const schema = z.object({
 		.array(z.enum(SECTION_IDS))
 		.min(1, 'choose at least one section')
 		.transform((s) => SECTION_IDS.filter((id) => s.includes(id))),
-	commentary: z.string().max(5000).default(''),
+	// A browser sends a textarea's lines as CRLF: the frozen text is the same whichever way it came.
+	commentary: z
+		.string()
+		.max(5000)
+		.default('')
+		.transform((s) => s.replace(/\r\n?/g, '\n')),
 	support_lines: z.array(supportLine).max(10).default([])
 });
 

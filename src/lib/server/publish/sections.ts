@@ -2,7 +2,7 @@
 // values) from the metrics functions, its method notes, and the sentence about it, which is worked
 // out from the figures as published (after disclosure control), so it never states a withheld count.
 import type { Queryable } from '../db';
-import { identification, monthly, reporting, training } from '../metrics';
+import { identification, journey, monthly, reporting, safeguarding, training } from '../metrics';
 import { addMonths } from '../metrics/months';
 import type { Filters } from '../metrics/types';
 import {
@@ -15,7 +15,15 @@ import {
 } from '../../figures';
 import { fmtCount, fmtPct, monthLong, periodLabel } from '../../charts/format';
 import { getOffenceGroups } from '../settings';
-import { coverageByArea, coverageByRole } from '../metrics/declared';
+import {
+	coverageByArea,
+	coverageByRole,
+	journeyRowFigure,
+	ordersPeriodFigure,
+	recognitionFigure,
+	riskFigure,
+	SAFEGUARDING_SUMS
+} from '../metrics/declared';
 import { ROLE_LABELS } from '../../labels';
 import type { AreaLevel, SectionId } from './request';
 
@@ -70,12 +78,24 @@ async function stalkingFilters(c: BuildContext, from: string, to: string, area =
 const monthCol: Column = { key: 'month', label: 'Month', type: 'month' };
 const areaCol: Column = { key: 'area', label: 'Area', type: 'text' };
 
-/** A published count in words: "1,234", "fewer than 5", "a withheld number of". */
-export function countWords(cell: Cell): string {
-	if (typeof cell === 'number') return fmtCount(cell);
-	if (typeof cell === 'string' && cell.startsWith('<')) return `fewer than ${cell.slice(1)}`;
-	return 'a withheld number of';
+/**
+ * A published count in words, with the noun it counts when one follows: "1,234 stalking crimes",
+ * "fewer than 5 stalking crimes", "a withheld number of stalking crimes"; alone: "1,234", "fewer
+ * than 5", "a withheld number".
+ */
+export function countWords(cell: Cell, noun?: string): string {
+	const n =
+		typeof cell === 'number'
+			? fmtCount(cell)
+			: typeof cell === 'string' && cell.startsWith('<')
+				? `fewer than ${cell.slice(1)}`
+				: noun
+					? 'a withheld number of'
+					: 'a withheld number';
+	return noun ? `${n} ${noun}` : n;
 }
+
+const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** A published rate in words: "36.2%", or "(rate withheld)". */
 function rateWords(cell: Cell): string {
@@ -179,7 +199,7 @@ async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
 		words: (published) => {
 			const t = lastRow(published.find((p) => p.id === 'crimes-by-month'));
 			if (!t) return '';
-			return `In ${c.periodText} the force recorded ${countWords(t.recorded)} stalking crimes. ${countWords(t.arrested_crimes)} of them (${rateWords(t.arrest_rate)}) led to an arrest, and ${countWords(t.charged_recorded)} (${rateWords(t.charge_rate)}) have been charged or summonsed so far.`;
+			return `In ${c.periodText} the force recorded ${countWords(t.recorded, 'stalking crimes')}. ${sentenceCase(countWords(t.arrested_crimes))} of them (${rateWords(t.arrest_rate)}) led to an arrest, and ${countWords(t.charged_recorded)} (${rateWords(t.charge_rate)}) have been charged or summonsed so far.`;
 		}
 	};
 }
@@ -267,9 +287,9 @@ async function underReporting(c: BuildContext): Promise<SectionBuild> {
 				return `No full financial year up to ${monthLong(c.to)} has both recorded crimes and a survey estimate.`;
 			}
 			if (typeof last.reporting_ratio !== 'number') {
-				return `In ${last.fy} the force recorded ${countWords(last.recorded)} stalking crimes; no survey estimate is available to set them against.`;
+				return `In ${last.fy} the force recorded ${countWords(last.recorded, 'stalking crimes')}; no survey estimate is available to set them against.`;
 			}
-			return `In ${last.fy} the force recorded ${countWords(last.recorded)} stalking crimes against an estimated ${fmtCount(last.estimated_victims as number)} adults stalked in its area: recorded crimes were ${fmtPct(last.reporting_ratio)} of the estimate.`;
+			return `In ${last.fy} the force recorded ${countWords(last.recorded, 'stalking crimes')} against an estimated ${fmtCount(last.estimated_victims as number)} adults stalked in its area: recorded crimes were ${fmtPct(last.reporting_ratio)} of the estimate.`;
 		}
 	};
 }
@@ -342,7 +362,7 @@ async function identificationSection(c: BuildContext): Promise<SectionBuild> {
 		words: (published) => {
 			const t = lastRow(published[0]);
 			if (!t) return '';
-			return `In ${c.periodText} stalking was identified in ${countWords(t.da_stalking_identified)} of ${countWords(t.da_incidents)} domestic-abuse incidents (${rateWords(t.da_identification_rate)}). Of ${countWords(t.linked_crimes)} stalking crimes that came from an incident, ${countWords(t.identified_at_first_contact)} (${rateWords(t.first_contact_rate)}) had been recognised as stalking at first contact.`;
+			return `In ${c.periodText} stalking was identified in ${countWords(t.da_stalking_identified)} of ${countWords(t.da_incidents, 'domestic-abuse incidents')} (${rateWords(t.da_identification_rate)}). Of ${countWords(t.linked_crimes, 'stalking crimes')} that came from an incident, ${countWords(t.identified_at_first_contact)} (${rateWords(t.first_contact_rate)}) had been recognised as stalking at first contact.`;
 		}
 	};
 }
@@ -382,7 +402,102 @@ async function trainingSection(c: BuildContext): Promise<SectionBuild> {
 		words: (published) => {
 			const t = lastRow(published[0]);
 			if (!t) return '';
-			return `At the end of ${monthLong(c.to)}, ${countWords(t.trained)} of ${countWords(t.in_scope)} staff in the target roles had completed the stalking course (${rateWords(t.coverage)}).`;
+			return `At the end of ${monthLong(c.to)}, ${countWords(t.trained)} of ${countWords(t.in_scope, 'staff')} in the target roles had completed the stalking course (${rateWords(t.coverage)}).`;
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safeguarding (issue 11): where suppression matters most, as orders are few.
+
+async function kindHasRows(db: Queryable, table: 'risk_assessments' | 'protective_orders') {
+	const row = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+	return (row?.n ?? 0) > 0;
+}
+
+async function safeguardingSection(c: BuildContext): Promise<SectionBuild> {
+	const f = await stalkingFilters(c, c.from, c.to);
+	const [s, j, assessments, orders] = await Promise.all([
+		safeguarding(c.db, f),
+		journey(c.db, f),
+		kindHasRows(c.db, 'risk_assessments'),
+		kindHasRows(c.db, 'protective_orders')
+	]);
+	const days = s.settings.risk_assessment_days;
+	const figures: Figure[] = [];
+	if (assessments) {
+		figures.push(
+			riskFigure(s, 'safeguarding-risk', `Risk assessment and referral by month, ${c.periodText}`)
+		);
+	}
+	if (orders) {
+		figures.push(
+			ordersPeriodFigure(
+				s,
+				j,
+				'safeguarding-orders',
+				`Stalking Protection Orders applied for in ${c.periodText}`,
+				periodLabel(c.from, c.to)
+			)
+		);
+	}
+	figures.push(
+		recognitionFigure(
+			s,
+			'safeguarding-recognition',
+			`Stalking recorded as stalking among harassment-type crimes, ${c.periodText}`
+		),
+		journeyRowFigure(
+			j,
+			'safeguarding-journey',
+			`From report to charge: what happened to the stalking crimes recorded in ${c.periodText}`,
+			periodLabel(c.from, c.to)
+		)
+	);
+	const orderTypes = s.settings.order_types
+		.map((o) => o.replace(/_/g, ' ').toUpperCase())
+		.join(' and ');
+	const missing = [
+		...(assessments ? [] : ['risk assessments']),
+		...(orders ? [] : ['protective orders'])
+	];
+	return {
+		id: 'safeguarding',
+		title: 'Safeguarding and recognising stalking',
+		method: [
+			`Risk assessment rate: stalking crimes with a risk assessment (naming the crime or its incident) completed no later than ${days} days after the crime was recorded, out of all stalking crimes recorded in the month. MARAC referral rate: of crimes assessed as high risk. Advocacy referral rate: crimes referred to a specialist stalking or domestic-abuse advocacy service, out of all stalking crimes recorded.`,
+			`Orders: ${orderTypes} the force applied to the court for in the period (monthly counts are too small to publish safely); the grant rate is out of orders granted or refused, and breaches are those recorded so far. The median time from the crime being recorded to the application is shown only when it is over at least 10 orders.`,
+			'Recognition: crimes recorded as stalking (8Q) out of all harassment-type crimes (harassment 8L and 8M, stalking 8Q, malicious communications 8R). Reclassified: stalking crimes first recorded as another offence, out of those whose first code the records system kept.',
+			...(missing.length
+				? [
+						`No ${missing.join(' or ')} data is loaded, so those figures are not shown; they are not zero.`
+					]
+				: [])
+		],
+		figures,
+		sums: SAFEGUARDING_SUMS,
+		words: (published) => {
+			const byId = new Map(published.map((p) => [p.id, p]));
+			const risk = lastRow(byId.get('safeguarding-risk'));
+			const ord = lastRow(byId.get('safeguarding-orders'));
+			const rec = lastRow(byId.get('safeguarding-recognition'));
+			const parts: string[] = [];
+			if (risk) {
+				parts.push(
+					`In ${c.periodText}, ${countWords(risk.risk_assessed)} of ${countWords(risk.recorded, 'stalking crimes')} (${rateWords(risk.risk_assessment_rate)}) were risk assessed within ${days} days, and ${countWords(risk.advocacy_referred)} (${rateWords(risk.advocacy_rate)}) were referred to specialist advocacy.`
+				);
+			}
+			if (ord) {
+				parts.push(
+					`The force applied for ${countWords(ord.orders_applied, 'orders')}; ${countWords(ord.orders_granted)} were granted and ${countWords(ord.orders_refused)} refused.`
+				);
+			}
+			if (rec && typeof rec.stalking_share === 'number') {
+				parts.push(
+					`${fmtPct(rec.stalking_share)} of harassment-type crimes were recorded as stalking.`
+				);
+			}
+			return parts.join(' ');
 		}
 	};
 }
@@ -391,14 +506,16 @@ const BUILDERS: Record<SectionId, (c: BuildContext) => Promise<SectionBuild>> = 
 	arrests_and_charges: arrestsAndCharges,
 	under_reporting: underReporting,
 	identification: identificationSection,
-	training: trainingSection
+	training: trainingSection,
+	safeguarding: safeguardingSection
 };
 
 export const SECTION_TITLES: Record<SectionId, string> = {
 	arrests_and_charges: 'Arrests and charges',
 	under_reporting: 'Under-reporting',
 	identification: 'Recognising stalking at first contact',
-	training: 'Training'
+	training: 'Training',
+	safeguarding: 'Safeguarding and recognising stalking'
 };
 
 export async function buildSections(c: BuildContext, ids: SectionId[]): Promise<SectionBuild[]> {
