@@ -959,6 +959,13 @@ function publishRow(
 		} else if ((c.type === 'ratio' || c.type === 'estimate') && c.depends?.some(withheld)) {
 			if (cell !== null) stats[c.type === 'ratio' ? 'ratiosWithheld' : 'estimatesWithheld']++;
 			out[c.key] = null;
+		} else if (c.type === 'ratio' && s.rounding && typeof cell === 'number' && c.depends) {
+			// A ratio of a count to a printed figure (recorded ÷ estimate) gives the exact count back,
+			// as a rate would: with rounding it is worked out from the rounded counts too.
+			let ratio = cell;
+			for (const d of c.depends) if (exact(d) !== 0) ratio *= rounded(d) / exact(d);
+			out[c.key] = ratio;
+			stats.ratesFromRounded++;
 		} else if (c.type === 'median' && c.cases && exact(c.cases) < s.statistic_min_cases) {
 			if (cell !== null) stats.mediansWithheld++;
 			out[c.key] = null;
