@@ -9,7 +9,8 @@ import {
 	refLooksLikeDate,
 	safeValue
 } from '../../src/lib/server/extracts/pii';
-import { KINDS } from '../../src/lib/server/extracts/contract';
+import { KINDS, kindColumnLists } from '../../src/lib/server/extracts/contract';
+import { latestDateSql } from '../../src/lib/server/extracts/as-of';
 import { detectKind, matchHeader, normaliseHeader } from '../../src/lib/server/extracts/header';
 import {
 	csvCell,
@@ -240,6 +241,26 @@ describe('header', () => {
 			kind: 'training'
 		});
 		expect(detectKind(['year', 'rate_pct'])).toEqual({ ok: true, kind: 'prevalence' });
+		expect(
+			detectKind(['Assessment Ref', 'incident_ref', 'tool', 'completed_at', 'risk_level'])
+		).toEqual({ ok: true, kind: 'risk_assessments' });
+		expect(detectKind(['order_ref', 'order_type', 'area', 'applied_date', 'status'])).toEqual({
+			ok: true,
+			kind: 'protective_orders'
+		});
+	});
+
+	it("keeps an order's expiry, a date ahead, out of the dates an extract was taken after", () => {
+		expect(kindColumnLists().find((k) => k.kind === 'protective_orders')?.dates).toEqual([
+			'applied_date',
+			'decision_date'
+		]);
+		expect(latestDateSql('protective_orders', 't')).toBe(
+			'greatest(max(t.applied_date), max(t.decision_date))'
+		);
+		expect(latestDateSql('risk_assessments', 't')).toBe(
+			"max(timezone('Europe/London', t.completed_at))::DATE"
+		);
 	});
 
 	it('calls a header ambiguous when it has every column of two kinds, unknown when none', () => {
