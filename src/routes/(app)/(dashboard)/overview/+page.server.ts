@@ -1,6 +1,14 @@
 // Overview: the latest 12 months against the 12 before, for each headline figure.
 import { getDb } from '$lib/server/db';
-import { addMonths, completeOnly, monthly, reporting, spc, training } from '$lib/server/metrics';
+import {
+	addMonths,
+	completeOnly,
+	monthly,
+	reporting,
+	safeguarding,
+	spc,
+	training
+} from '$lib/server/metrics';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -11,14 +19,15 @@ export const load: PageServerLoad = async ({ parent }) => {
 	const { filters: complete, leftOut } = completeOnly(filters);
 	const to = complete.to;
 	const f = { ...filters, from: addMonths(to, -23), to };
-	const [recorded, arrests, charges, m, r, t] = await Promise.all([
+	const [recorded, arrests, charges, m, r, t, sg] = await Promise.all([
 		spc(db, f, 'recorded'),
 		spc(db, f, 'arrests'),
 		spc(db, f, 'charges'),
 		monthly(db, f),
 		// Financial years: the last complete ones up to the period's end.
 		reporting(db, { ...f, from: addMonths(to, -47) }),
-		training(db, f)
+		training(db, f),
+		safeguarding(db, f)
 	]);
 	return {
 		period: { from: f.from, to: f.to },
@@ -29,6 +38,7 @@ export const load: PageServerLoad = async ({ parent }) => {
 		charges,
 		monthly: m,
 		reporting: r,
-		training: t
+		training: t,
+		safeguarding: sg
 	};
 };
