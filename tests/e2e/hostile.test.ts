@@ -119,7 +119,9 @@ const WATCHED = [
 	'/api/v1/metrics/reporting',
 	'/api/v1/metrics/identification',
 	'/api/v1/metrics/training',
-	'/api/v1/metrics/spc?metric=recorded'
+	'/api/v1/metrics/spc?metric=recorded',
+	'/api/v1/metrics/safeguarding',
+	'/api/v1/metrics/journey'
 ];
 
 async function snapshot(server: TestServer, token: string): Promise<string[]> {
