@@ -324,7 +324,9 @@ export function journeyFigure(
 /**
  * Orders over the whole period, one row: monthly counts of Stalking Protection Orders are mostly
  * below any disclosure threshold, so a published summary gives the period (and the dashboard the
- * months). With the orders granted that were breached, and those in force at the period's end.
+ * months), with the orders granted that were breached. No grant rate: with refusals below the
+ * threshold, "granted or refused" beside "granted" would give the refusals away, and the number
+ * granted is what a reader wants.
  */
 export function ordersPeriodFigure(
 	s: SafeguardingResult,
@@ -345,14 +347,6 @@ export function ordersPeriodFigure(
 			{ key: 'orders_refused', label: 'Refused', type: 'count' },
 			{ key: 'orders_withdrawn', label: 'Withdrawn', type: 'count' },
 			{ key: 'orders_pending', label: 'Pending', type: 'count' },
-			{ key: 'orders_decided', label: 'Granted or refused', type: 'count' },
-			{
-				key: 'grant_rate',
-				label: 'Grant rate',
-				type: 'rate',
-				numerator: 'orders_granted',
-				denominator: 'orders_decided'
-			},
 			{ key: 'orders_breached', label: 'Granted and breached', type: 'count' },
 			{ key: 'orders_with_crime', label: 'With a loaded crime', type: 'count' },
 			{
@@ -370,8 +364,6 @@ export function ordersPeriodFigure(
 				orders_refused: t.orders_refused,
 				orders_withdrawn: t.orders_withdrawn,
 				orders_pending: t.orders_pending,
-				orders_decided: t.orders_granted + t.orders_refused,
-				grant_rate: t.grant_rate,
 				orders_breached: breached,
 				orders_with_crime: t.orders_with_crime,
 				median_days_to_application: t.median_days_to_application
