@@ -89,6 +89,8 @@ interface CountCell {
 	measure: string;
 	scope: RowScope;
 	value: number;
+	/** Where it is first printed, for messages. */
+	at: string;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -184,7 +186,8 @@ function readCounts(figures: Figure[], version: Version): Map<string, CountCell>
 						`${at} is ${value}, but the same count (${id}) is ${seen.value} at ${firstSeen.get(id)}: a count printed twice must be the same number.`
 					);
 				if (!seen) {
-					cells.set(id, { id, measure, scope: f.scopes[i], value });
+					const place = `${where('current', f, i)}, column "${col.key}"`;
+					cells.set(id, { id, measure, scope: f.scopes[i], value, at: place });
 					firstSeen.set(id, at);
 				}
 			}
@@ -325,6 +328,8 @@ type Fate = 'published' | 'primary' | 'secondary' | 'inherited';
 interface Variable {
 	id: string;
 	value: number;
+	/** Where it is first printed (in its own version), for messages. */
+	at: string;
 	/** Printed in this version, so it can be withheld now. */
 	current: boolean;
 	fate: Fate;
@@ -377,6 +382,7 @@ function buildSystem(
 		vars.push({
 			id: c.id,
 			value: c.value,
+			at: c.at,
 			current: true,
 			fate: 'published',
 			fixed: false,
@@ -397,6 +403,7 @@ function buildSystem(
 			vars.push({
 				id: c.id,
 				value: c.value,
+				at: c.at,
 				current: false,
 				fate: 'published',
 				fixed: !withheld,
@@ -454,17 +461,30 @@ function markRevealedByPrior(s: System): void {
 }
 
 /**
- * Could this cell be withheld now to hide another? Only a count printed now and never before, and
- * not a zero that is part of a total below t (a `<t` total, or a printed 0): its parts are all
- * below t, so a `[c]` among them can only be 0, and withholding it would hide nothing.
+ * Could this cell be withheld now to hide another? Only a count printed now and never before (nor
+ * already given away by it), and not a zero that is part of a total below t (a `<t` total, or a
+ * printed 0): its parts are all below t, so a `[c]` among them can only be 0. Withholding it would
+ * hide nothing, and worse, the `[c]` would itself be worked out as 0 whatever else was withheld,
+ * so the outward search below would chase it to no end. (A zero under a printed 0 total becomes a
+ * choice again once that total is withheld.)
  */
 function choosable(s: System, v: number): boolean {
 	const x = s.vars[v];
-	if (!x.current || x.fate !== 'published' || x.fixed) return false;
+	if (!withholdable(x)) return false;
 	return (
 		x.value !== 0 ||
 		!s.byVar[v].some((e) => s.equations[e].parts.includes(v) && belowT(s, s.equations[e].total))
 	);
+}
+
+/** Printed now, never before, and not already recoverable from the version this replaces. */
+function withholdable(x: Variable): boolean {
+	return x.current && x.fate === 'published' && !x.fixed && !x.revealed;
+}
+
+/** Must stay hidden: `<t` now, withheld before and unchanged, or a prior count not printed now. */
+function mustHide(x: Variable): boolean {
+	return !isKnown(x) && x.fate !== 'secondary';
 }
 
 /** A reader knows this total is below t: it is shown as `<t`, or printed (or known) under t. */
@@ -477,19 +497,83 @@ function belowT(s: System, v: number): boolean {
  * Withhold further cells until no withheld number can be worked out. One cell a round, for the
  * first recoverable number in printed order, then everything is checked again: one more unknown
  * often protects several numbers at once, so this withholds no more than it must.
+ *
+ * Withholding more never makes a hidden number easier to work out (a reader's solutions stay
+ * solutions with one more unknown), so "everything that can be withheld, withheld" is the last
+ * word on what can be protected. Before the rounds, one cheap look at that state (sums and the
+ * markers' ranges, one equation at a time) refuses what nothing could protect, at once and saying
+ * why, rather than after withholding half the summary. Should the rounds still find no cell to
+ * withhold (only after a choice that could itself never be hidden, or a search that ran out of
+ * budget), the complete answer takes over: see safeCells.
  */
 function suppressFurther(s: System, hasPrior: boolean): void {
+	const most = withholdAll(s);
+	const hopeless = recoverable(most, isKnown, false).find((v) => mustHide(most.vars[v]));
+	if (hopeless !== undefined) throw unprotectable(most, hopeless, hasPrior);
+	if (withholdRounds(s, (v) => choosable(s, v))) return;
+	const safe = safeCells(most, hasPrior);
+	// Start again choosing only among the safe cells (the earlier choices may include one that can
+	// never be hidden); solutions remembered for the earlier choices need not hold for these.
+	for (const v of s.vars) if (v.fate === 'secondary') v.fate = 'published';
+	s.free.clear();
+	if (withholdRounds(s, (v) => safe.has(v) && s.vars[v].fate === 'published')) return;
+	for (const v of safe) if (s.vars[v].fate === 'published') s.vars[v].fate = 'secondary';
+}
+
+/** The rounds: true once nothing withheld can be worked out, false when no candidate is left. */
+function withholdRounds(s: System, candidate: (v: number) => boolean): boolean {
 	for (;;) {
 		const pinned = recoverable(s, isKnown);
-		if (pinned.length === 0) return;
-		const pick = pinned.map((u) => chooseCell(s, u)).find((p) => p !== undefined);
-		if (pick === undefined) {
-			const v = s.vars[pinned[0]];
-			throw new DisclosureError(
-				`The withheld count ${v.id} could be worked out by subtraction from published counts${hasPrior ? ' of this summary or the version it replaces' : ''}, and no further count can be withheld to prevent it (every count it is worked out from is already published${hasPrior ? ' or was published in the version it replaces' : ''}).`
-			);
-		}
+		if (pinned.length === 0) return true;
+		const pick = pinned.map((u) => chooseCell(s, u, candidate)).find((p) => p !== undefined);
+		if (pick === undefined) return false;
 		s.vars[pick].fate = 'secondary';
+	}
+}
+
+/**
+ * A copy of the system with every cell that could usefully be withheld, withheld: all counts
+ * printed now and never before, but for zeros under a total below t (which would be worked out
+ * as 0 whatever else is withheld), repeated because a zero total left printed makes the zeros
+ * under it such zeros too.
+ */
+function withholdAll(s: System): System {
+	const most: System = { ...s, vars: s.vars.map((v) => ({ ...v })), free: new Set() };
+	const chosen = most.vars.flatMap((v, i) => (withholdable(v) ? [i] : []));
+	for (const i of chosen) most.vars[i].fate = 'secondary';
+	for (let changed = true; changed;) {
+		changed = false;
+		for (const i of chosen) {
+			const x = most.vars[i];
+			if (x.fate !== 'secondary' || x.value !== 0) continue;
+			const hopeless = most.byVar[i].some(
+				(e) => most.equations[e].parts.includes(i) && belowT(most, most.equations[e].total)
+			);
+			if (hopeless) {
+				x.fate = 'published';
+				changed = true;
+			}
+		}
+	}
+	return most;
+}
+
+/**
+ * The complete answer: start from everything withheld and print back whatever a reader could
+ * work out even so (it is worked out in every smaller choice too, so hiding it is no use), until
+ * nothing withheld can be worked out. What is left is safe, and holds every safe choice; if a
+ * count that must stay hidden is worked out on the way, nothing can protect it.
+ */
+function safeCells(most: System, hasPrior: boolean): Set<number> {
+	const u: System = { ...most, vars: most.vars.map((v) => ({ ...v })) };
+	for (;;) {
+		u.free = new Set();
+		const pinned = recoverable(u, isKnown);
+		const hopeless = pinned.find((v) => mustHide(u.vars[v]));
+		if (hopeless !== undefined) throw unprotectable(u, hopeless, hasPrior);
+		if (pinned.length === 0)
+			return new Set(u.vars.flatMap((v, i) => (v.fate === 'secondary' ? [i] : [])));
+		for (const v of pinned) u.vars[v].fate = 'published';
 	}
 }
 
@@ -497,9 +581,10 @@ function suppressFurther(s: System, hasPrior: boolean): void {
  * The cell to withhold for a recoverable u: in the equations containing u, the smallest printed
  * non-zero part (a part before a total: totals are the figures readers come for; a non-zero before
  * a zero: a zero withheld hides less), ties to the earlier printed. When u's own equations have
- * nothing left to withhold, look one step further out through the withheld cells they hold.
+ * nothing left to withhold, search outward, breadth first, through the withheld cells they hold
+ * and the equations those are in, taking the best candidate of the nearest layer that has one.
  */
-function chooseCell(s: System, u: number): number | undefined {
+function chooseCell(s: System, u: number, candidate: (v: number) => boolean): number | undefined {
 	const seenEquations = new Set<number>();
 	const seenVars = new Set<number>([u]);
 	let frontier = [u];
@@ -508,7 +593,7 @@ function chooseCell(s: System, u: number): number | undefined {
 			(e) => !seenEquations.has(e)
 		);
 		equations.forEach((e) => seenEquations.add(e));
-		const best = bestCandidate(s, equations);
+		const best = bestCandidate(s, equations, candidate);
 		if (best !== undefined) return best;
 		const next = new Set<number>();
 		for (const e of equations)
@@ -522,12 +607,16 @@ function chooseCell(s: System, u: number): number | undefined {
 	return undefined;
 }
 
-function bestCandidate(s: System, equations: number[]): number | undefined {
+function bestCandidate(
+	s: System,
+	equations: number[],
+	candidate: (v: number) => boolean
+): number | undefined {
 	const asPart = new Map<number, boolean>();
 	for (const e of equations) {
-		for (const p of s.equations[e].parts) if (choosable(s, p)) asPart.set(p, true);
+		for (const p of s.equations[e].parts) if (candidate(p)) asPart.set(p, true);
 		const t = s.equations[e].total;
-		if (choosable(s, t) && !asPart.has(t)) asPart.set(t, false);
+		if (candidate(t) && !asPart.has(t)) asPart.set(t, false);
 	}
 	const rank = (v: number) => [
 		asPart.get(v) ? 0 : 1,
@@ -541,6 +630,60 @@ function bestCandidate(s: System, equations: number[]): number | undefined {
 		return 0;
 	});
 	return order[0];
+}
+
+/** How an equation would read in state s: printed numbers, `<t` and `[c]`. */
+function reading(s: System, e: Equation): string {
+	const shown = (v: number) => {
+		const x = s.vars[v];
+		if (isKnown(x)) return String(x.value);
+		return isSmall(x.value, s.threshold) ? belowThreshold(s.threshold) : WITHHELD;
+	};
+	const parts = e.parts.map(shown);
+	const listed = parts.length > 24 ? [...parts.slice(0, 24), '…'] : parts;
+	return `${shown(e.total)} = ${listed.join(' + ')}`;
+}
+
+/**
+ * Nothing can protect count u: it is worked out in state `most`, with everything that could be
+ * withheld withheld. Say so, with the sum that gives it away where one sum alone does, and what a
+ * publisher can change.
+ */
+function unprotectable(most: System, u: number, hasPrior: boolean): DisclosureError {
+	const t = most.threshold;
+	const x = most.vars[u];
+	const ranges = `${belowThreshold(t)} is 1 to ${t - 1}, ${WITHHELD} is 0 or ${t} and over`;
+	const alone = most.byVar[u].find((e) => {
+		const comp = components({ ...most, equations: [most.equations[e]] }, isKnown)[0];
+		const i = comp.vars.indexOf(u);
+		const values = comp.vars.map((v) => most.vars[v].value);
+		return linearlyPinned(comp)[i] || intervalPinned(comp, values, t)[i];
+	});
+	let why: string;
+	if (alone !== undefined) {
+		const e = most.equations[alone];
+		const role =
+			e.total === u
+				? `it is the total of ${e.parts.length === 1 ? most.vars[e.parts[0]].id : `${e.parts.length} counts`}`
+				: `it is one of the ${e.parts.length === 1 ? 'count' : `${e.parts.length} counts`} that add up to ${most.vars[e.total].id}`;
+		why = `${role}${e.prior ? ' in the version this one replaces' : ''}, and with every count that could be withheld withheld that sum reads ${reading(most, e)} (${ranges}), which leaves it only one value`;
+	} else {
+		why = `the ${most.byVar[u].length} sums it is in, read together with every count that could be withheld withheld (${ranges}), leave it only one value`;
+	}
+	const around = alone === undefined ? most.byVar[u] : [alone];
+	const printedBefore =
+		hasPrior &&
+		around.some((e) =>
+			[most.equations[e].total, ...most.equations[e].parts].some(
+				(v) => most.vars[v].fixed || most.vars[v].revealed
+			)
+		);
+	const place = x.current
+		? `It is printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)}.`
+		: `It was printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)} of the version this one replaces.`;
+	return new DisclosureError(
+		`The withheld count ${x.id} could be worked out from the published counts${hasPrior ? ' of this summary or the version it replaces' : ''}, and no further count can be withheld to prevent it: ${why}. ${place} To publish, print fewer of the counts it adds up with (leave out a total or a breakdown of it), or choose another period, area level or threshold${printedBefore ? '; counts the version this one replaces printed cannot be withheld now' : ''}.`
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,9 +707,10 @@ interface Component {
  * (the unit vector lies in the row space), by one equation and what the markers say (`<t` is 1 to
  * t−1, `[c]` is 0 or t and over), and finally by an exact search for a second solution of the
  * whole system within the markers' ranges, which also catches pins that only show when
- * equations are combined with the ranges (a 2 × 2 block of withheld cells, for one).
+ * equations are combined with the ranges (a 2 × 2 block of withheld cells, for one). Not exact:
+ * the first two only, a quick look that finds fewer pins, but every one it finds is real.
  */
-function recoverable(s: System, known: (v: Variable) => boolean): number[] {
+function recoverable(s: System, known: (v: Variable) => boolean, exact = true): number[] {
 	const t = s.threshold;
 	const cap = s.vars.reduce((sum, v) => sum + v.value, 0) + t;
 	const pinned: number[] = [];
@@ -577,7 +721,7 @@ function recoverable(s: System, known: (v: Variable) => boolean): number[] {
 		const domains = values.map((v) => rangeOf(v, t, cap));
 		comp.vars.forEach((g, i) => {
 			if (linear[i] || byInterval[i]) pinned.push(g);
-			else if (!s.free.has(g) && !hasSecondSolution(comp, i, values, domains, s.free))
+			else if (exact && !s.free.has(g) && !hasSecondSolution(comp, i, values, domains, s.free))
 				pinned.push(g);
 		});
 	}
