@@ -61,17 +61,22 @@ export async function dataVersion(db: Queryable): Promise<string> {
 	return row?.v ?? '0';
 }
 
-/** `Stalking: PCC quarterly report!` → `stalking-pcc-quarterly-report`. */
+const SLUG_MAX = 60;
+
+/**
+ * `Stalking: PCC quarterly report!` → `stalking-pcc-quarterly-report`. A long title is cut at a
+ * word, so a slug never ends in part of one (`…-december-202` for "December 2024").
+ */
 export function slugify(title: string): string {
 	const s = title
 		.normalize('NFKD')
 		.replace(/[\u0300-\u036f]/g, '')
 		.toLowerCase()
 		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '')
-		.slice(0, 60)
-		.replace(/-+$/g, '');
-	return s || 'summary';
+		.replace(/^-+|-+$/g, '');
+	if (s.length <= SLUG_MAX) return s || 'summary';
+	const atWord = s.slice(0, SLUG_MAX + 1).replace(/-[^-]*$/, '');
+	return atWord.length > 0 && atWord.length <= SLUG_MAX ? atWord : s.slice(0, SLUG_MAX);
 }
 
 /** Days a draft (a preview not yet published) is kept. */

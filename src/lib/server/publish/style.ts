@@ -16,7 +16,7 @@ main:focus { outline: none; background: none; color: inherit; }
 .skip-link { position: absolute; left: -9999px; top: 0; padding: 0.5rem 1rem; background: var(--bg); }
 .skip-link:focus { left: 0.5rem; }
 .masthead { border-bottom: 4px solid var(--s1); background: var(--alt); padding: 0.6rem 1rem; }
-.masthead p { margin: 0; font-weight: 700; }
+.masthead p { margin: 0 auto; max-width: 58rem; font-weight: 700; }
 main, .site-footer { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.4rem; margin: 2rem 0 0.5rem; }
@@ -48,6 +48,8 @@ h3 { font-size: 1.1rem; margin: 1.25rem 0 0.5rem; }
 .table-wrap:focus { outline: 3px solid var(--focus); }
 table { border-collapse: collapse; font-size: 0.95rem; min-width: 100%; }
 caption { text-align: left; font-weight: 700; padding: 0.25rem 0; }
+/* A table wider than the screen scrolls in its wrapper; its caption stays in view, wrapped to it. */
+.table-wrap caption { position: sticky; left: 0; max-width: calc(min(100vw, 60rem) - 2rem); }
 th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--fg); }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -70,7 +72,11 @@ tr.total th, tr.total td { font-weight: 700; border-top: 2px solid var(--fg); }
 	h2 { break-after: avoid-page; }
 	h3 { break-after: avoid-page; }
 	.table-wrap { overflow: visible; }
-	table { min-width: 0; width: 100%; }
+	.table-wrap caption { position: static; max-width: none; }
+	/* A table of a dozen columns fits A4's text width: smaller type, tighter cells, row labels wrap. */
+	table { min-width: 0; width: 100%; font-size: 9pt; }
+	th, td { padding: 0.2rem 0.25rem; }
+	tbody th { white-space: normal; }
 	a { text-decoration: none; }
 	.figure-chart { max-width: 15cm; }
 }
