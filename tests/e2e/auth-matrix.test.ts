@@ -27,6 +27,8 @@ interface Case {
 	path: string;
 	/** What a POST sends: an HTML form's fields, an empty multipart form, or a CSV body. */
 	body?: Record<string, string> | 'multipart' | 'csv';
+	/** Or a JSON body (the publishing API). */
+	json?: unknown;
 	/** Signed out, viewer, analyst, publisher, admin. */
 	answers: [Answer, Answer, Answer, Answer, Answer];
 	/** Sign in afresh for this request: it ends the session it is sent with. */
@@ -34,6 +36,8 @@ interface Case {
 }
 
 // up1 is the one upload (crimes-valid.csv, loaded in beforeAll); "no-such-upload" does not exist.
+// route-matrix-summary is the one published summary (beforeAll); "no-such-summary" and
+// "no-such-draft" do not exist.
 // Allowed POSTs are refusals the handler itself gives (400 empty form, 404 unknown, 409 conflict),
 // so reaching the handler is proven and nothing changes between cases. One line per request.
 // prettier-ignore
@@ -45,6 +49,7 @@ const CASES: Case[] = [
 	{ route: '/(app)/(dashboard)/under-reporting', request: 'GET', path: '/under-reporting', answers: [SIGN_IN, 200, 200, 200, 200] },
 	{ route: '/(app)/(dashboard)/training', request: 'GET', path: '/training', answers: [SIGN_IN, 200, 200, 200, 200] },
 	{ route: '/(app)/(dashboard)/areas', request: 'GET', path: '/areas', answers: [SIGN_IN, 200, 200, 200, 200] },
+	{ route: '/(app)/(dashboard)/safeguarding', request: 'GET', path: '/safeguarding', answers: [SIGN_IN, 200, 200, 200, 200] },
 
 	// Health for a service manager: open to everyone, signed in or not.
 	{ route: '/healthz', request: 'GET', path: '/healthz', answers: [200, 200, 200, 200, 200] },
@@ -91,6 +96,21 @@ const CASES: Case[] = [
 	{ route: '/(app)/admin/audit', request: 'GET', path: '/admin/audit', answers: [SIGN_IN, 403, 403, 403, 200] },
 	{ route: '/(app)/admin/audit/export', request: 'GET', path: '/admin/audit/export', answers: [SIGN_IN, 403, 403, 403, 200] },
 
+	// The Publish page: publishers and admins. An empty compose form has no period (400); the draft
+	// and the summary named do not exist (404), so nothing is published or withdrawn.
+	{ route: '/(app)/publish', request: 'GET', path: '/publish', answers: [SIGN_IN, 403, 403, 200, 200] },
+	{ route: '/(app)/publish', request: 'POST ?/preview', path: '/publish?/preview', body: {}, answers: [SIGN_IN, 403, 403, 400, 400] },
+	{ route: '/(app)/publish', request: 'POST ?/publish', path: '/publish?/publish', body: { draft: 'no-such-draft', confirm: 'yes' }, answers: [SIGN_IN, 403, 403, 404, 404] },
+	{ route: '/(app)/publish', request: 'POST ?/withdraw', path: '/publish?/withdraw', body: { slug: 'no-such-summary', reason: 'Route matrix check.', confirm: 'yes' }, answers: [SIGN_IN, 403, 403, 404, 404] },
+	{ route: '/(app)/publish/preview/[id]', request: 'GET', path: '/publish/preview/no-such-draft', answers: [SIGN_IN, 403, 403, 404, 404] },
+
+	// Published summaries: public, the same for everyone, signed in or not.
+	{ route: '/summaries', request: 'GET', path: '/summaries', answers: [200, 200, 200, 200, 200] },
+	{ route: '/summaries/feed.xml', request: 'GET', path: '/summaries/feed.xml', answers: [200, 200, 200, 200, 200] },
+	{ route: '/summaries/accessibility', request: 'GET', path: '/summaries/accessibility', answers: [200, 200, 200, 200, 200] },
+	{ route: '/summaries/[slug]', request: 'GET', path: '/summaries/route-matrix-summary', answers: [200, 200, 200, 200, 200] },
+	{ route: '/summaries/[slug]/[version]', request: 'GET', path: '/summaries/route-matrix-summary/v1', answers: [200, 200, 200, 200, 200] },
+
 	// Metrics API: any signed-in role; 401 JSON signed out.
 	{ route: '/api/v1/metrics/monthly', request: 'GET', path: '/api/v1/metrics/monthly?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/metrics/outcomes', request: 'GET', path: '/api/v1/metrics/outcomes?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
@@ -98,6 +118,8 @@ const CASES: Case[] = [
 	{ route: '/api/v1/metrics/identification', request: 'GET', path: '/api/v1/metrics/identification?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/metrics/training', request: 'GET', path: '/api/v1/metrics/training?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/metrics/spc', request: 'GET', path: '/api/v1/metrics/spc?metric=charges&from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
+	{ route: '/api/v1/metrics/safeguarding', request: 'GET', path: '/api/v1/metrics/safeguarding?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
+	{ route: '/api/v1/metrics/journey', request: 'GET', path: '/api/v1/metrics/journey?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/areas', request: 'GET', path: '/api/v1/areas', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/offence-groups', request: 'GET', path: '/api/v1/offence-groups', answers: [401, 200, 200, 200, 200] },
 
@@ -108,7 +130,14 @@ const CASES: Case[] = [
 	{ route: '/api/v1/extracts/[id]', request: 'GET', path: '/api/v1/extracts/up1', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/file', request: 'GET', path: '/api/v1/extracts/up1/file', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/rollback', request: 'POST', path: '/api/v1/extracts/no-such-upload/rollback', answers: [401, 403, 404, 403, 404] },
-	{ route: '/api/v1/extracts/[id]/restore', request: 'POST', path: '/api/v1/extracts/up1/restore', answers: [401, 403, 409, 403, 409] }
+	{ route: '/api/v1/extracts/[id]/restore', request: 'POST', path: '/api/v1/extracts/up1/restore', answers: [401, 403, 409, 403, 409] },
+
+	// Publishing API: publishers and admins; 403 JSON for the other roles. An empty request names its
+	// first missing field (400); withdrawing an unknown summary is 404.
+	{ route: '/api/v1/summaries', request: 'GET', path: '/api/v1/summaries', answers: [401, 403, 403, 200, 200] },
+	{ route: '/api/v1/summaries', request: 'POST', path: '/api/v1/summaries', json: {}, answers: [401, 403, 403, 400, 400] },
+	{ route: '/api/v1/summaries/[slug]/revise', request: 'POST', path: '/api/v1/summaries/route-matrix-summary/revise', json: {}, answers: [401, 403, 403, 400, 400] },
+	{ route: '/api/v1/summaries/[slug]/withdraw', request: 'POST', path: '/api/v1/summaries/no-such-summary/withdraw', json: { reason: 'Route matrix check.' }, answers: [401, 403, 403, 404, 404] }
 ];
 
 let server: TestServer;
@@ -135,6 +164,18 @@ beforeAll(async () => {
 	});
 	expect(up.status).toBe(201);
 	expect((await up.json()).upload.id).toBe('up1');
+	// crimes-valid.csv runs to March 2023, so October to December 2022 is complete.
+	const summary = await fetch(server.url + '/api/v1/summaries', {
+		method: 'POST',
+		headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			title: 'Route matrix summary',
+			period: { kind: 'quarter', to: '2022-12' },
+			sections: ['arrests_and_charges']
+		})
+	});
+	expect(summary.status).toBe(201);
+	expect((await summary.json()).summary.slug).toBe('route-matrix-summary');
 });
 afterAll(async () => server?.stop());
 
@@ -144,7 +185,10 @@ function send(c: Case, headers: Record<string, string>): Promise<Response> {
 	let body: BodyInit | undefined;
 	if (method === 'POST') {
 		headers = { origin: server.url, accept: 'text/html', ...headers };
-		if (c.body === 'csv') {
+		if (c.json !== undefined) {
+			headers['content-type'] = 'application/json';
+			body = JSON.stringify(c.json);
+		} else if (c.body === 'csv') {
 			headers['content-type'] = 'text/csv';
 			body = '';
 		} else if (c.body === 'multipart') {

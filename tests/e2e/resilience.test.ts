@@ -384,6 +384,19 @@ describe('query-parameter abuse on every GET route', () => {
 			}
 		});
 		cookie = await signIn(server.url, 'ada');
+		// One published summary, so its public addresses answer with a page (the baseline runs to
+		// March 2023: October to December 2022 is complete).
+		const res = await fetch(`${server.url}/api/v1/summaries`, {
+			method: 'POST',
+			headers: { ...bearer(token), 'content-type': 'application/json' },
+			body: JSON.stringify({
+				title: 'Abuse test summary',
+				period: { kind: 'quarter', to: '2022-12' },
+				sections: ['arrests_and_charges']
+			})
+		});
+		expect(res.status).toBe(201);
+		expect((await res.json()).summary.slug).toBe('abuse-test-summary');
 	});
 	afterAll(async () => server?.stop());
 
@@ -403,6 +416,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/(app)/(dashboard)/under-reporting': { path: '/under-reporting', status: 200 },
 		'/(app)/(dashboard)/training': { path: '/training', status: 200 },
 		'/(app)/(dashboard)/areas': { path: '/areas', status: 200 },
+		'/(app)/(dashboard)/safeguarding': { path: '/safeguarding', status: 200 },
 		'/(app)/extracts': { path: '/extracts', status: 200 },
 		'/(app)/extracts/[id]': { path: '/extracts/up1', status: 200 },
 		'/(app)/admin': { path: '/admin', status: 200 },
@@ -411,6 +425,14 @@ describe('query-parameter abuse on every GET route', () => {
 		'/(app)/admin/settings': { path: '/admin/settings', status: 200 },
 		'/(app)/admin/tokens': { path: '/admin/tokens', status: 200 },
 		'/(app)/admin/users': { path: '/admin/users', status: 200 },
+		'/(app)/publish': { path: '/publish', status: 200 },
+		'/(app)/publish/preview/[id]': { path: '/publish/preview/no-such-draft', status: 404 },
+		'/summaries': { path: '/summaries', status: 200 },
+		'/summaries/feed.xml': { path: '/summaries/feed.xml', status: 200 },
+		'/summaries/accessibility': { path: '/summaries/accessibility', status: 200 },
+		'/summaries/[slug]': { path: '/summaries/abuse-test-summary', status: 200 },
+		'/summaries/[slug]/[version]': { path: '/summaries/abuse-test-summary/v1', status: 200 },
+		'/api/v1/summaries': { path: '/api/v1/summaries', status: 200 },
 		'/api/v1/areas': { path: '/api/v1/areas', status: 200 },
 		'/api/v1/offence-groups': { path: '/api/v1/offence-groups', status: 200 },
 		'/api/v1/extracts': { path: '/api/v1/extracts', status: 200 },
@@ -421,7 +443,9 @@ describe('query-parameter abuse on every GET route', () => {
 		'/api/v1/metrics/reporting': { path: '/api/v1/metrics/reporting', status: 200 },
 		'/api/v1/metrics/identification': { path: '/api/v1/metrics/identification', status: 200 },
 		'/api/v1/metrics/training': { path: '/api/v1/metrics/training', status: 200 },
-		'/api/v1/metrics/spc': { path: '/api/v1/metrics/spc', status: 200 }
+		'/api/v1/metrics/spc': { path: '/api/v1/metrics/spc', status: 200 },
+		'/api/v1/metrics/safeguarding': { path: '/api/v1/metrics/safeguarding', status: 200 },
+		'/api/v1/metrics/journey': { path: '/api/v1/metrics/journey', status: 200 }
 	};
 	const METRICS = Object.values(ROUTES)
 		.map((r) => r.path)
@@ -623,6 +647,41 @@ describe('query-parameter abuse on every GET route', () => {
 			if (exportStatus === 400) {
 				expect((await csv.json()).error.code, query).toBe('bad_parameter');
 			} else await csv.arrayBuffer();
+		}
+	});
+
+	it('answers abused summary addresses with 404 and abused Publish page parameters with the page', async () => {
+		for (const p of [
+			`/summaries/${enc("abuse-test-summary' OR 1=1 --")}`,
+			'/summaries/%00',
+			`/summaries/${enc('🙂')}`,
+			`/summaries/${'a'.repeat(KB10)}`,
+			'/summaries/abuse-test-summary.xml',
+			'/summaries/abuse-test-summary/v0',
+			'/summaries/abuse-test-summary/v2',
+			'/summaries/abuse-test-summary/v99999999999999999999',
+			'/summaries/abuse-test-summary/v1%00',
+			`/summaries/abuse-test-summary/${enc("v1' OR 1=1 --")}.json`,
+			'/summaries/abuse-test-summary/v-1.csv',
+			'/publish/preview/%00',
+			`/publish/preview/${enc("' OR 1=1 --")}`
+		]) {
+			const res = await get(p);
+			expect(res.status, p.slice(0, 60)).toBe(404);
+			await res.arrayBuffer();
+		}
+		for (const query of [
+			'draft=%00',
+			`draft=${enc("' OR 1=1 --")}`,
+			`revise=${enc("abuse-test-summary' OR 1=1 --")}`,
+			`revise=${'r'.repeat(KB10)}`,
+			'published=%00&withdrawn=%E0%A4%A'
+		]) {
+			const res = await get(`/publish?${query}`);
+			expect(res.status, query.slice(0, 60)).toBe(200);
+			const html = await res.text();
+			expect(html, query.slice(0, 60)).toContain('Publish a summary');
+			expect(html, query.slice(0, 60)).not.toContain('Check the preview');
 		}
 	});
 
