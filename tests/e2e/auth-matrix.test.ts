@@ -122,6 +122,8 @@ const CASES: Case[] = [
 	{ route: '/api/v1/metrics/journey', request: 'GET', path: '/api/v1/metrics/journey?from=2024-01&to=2024-03', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/areas', request: 'GET', path: '/api/v1/areas', answers: [401, 200, 200, 200, 200] },
 	{ route: '/api/v1/offence-groups', request: 'GET', path: '/api/v1/offence-groups', answers: [401, 200, 200, 200, 200] },
+	// The API's OpenAPI description: public, like health.
+	{ route: '/api/v1/openapi.json', request: 'GET', path: '/api/v1/openapi.json', answers: [200, 200, 200, 200, 200] },
 
 	// Extracts API: analysts and admins; 403 JSON for the other roles.
 	{ route: '/api/v1/extracts', request: 'GET', path: '/api/v1/extracts', answers: [401, 403, 200, 403, 200] },

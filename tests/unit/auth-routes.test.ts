@@ -31,8 +31,8 @@ describe('route access table', () => {
 		expect(missing, `add these to routeAccess in src/lib/server/auth/routes.ts`).toEqual([]);
 	});
 
-	it('keeps published summaries, sign-in and health public, and nothing else', () => {
-		const open = ['/login', '/logout', '/healthz', '/readyz'];
+	it('keeps published summaries, sign-in, health and the API description public, and nothing else', () => {
+		const open = ['/login', '/logout', '/healthz', '/readyz', '/api/v1/openapi.json'];
 		for (const [id, access] of Object.entries(routeAccess)) {
 			const shouldBePublic = open.includes(id) || /^\/summaries(\/|$)/.test(id);
 			expect(access === 'public', id).toBe(shouldBePublic);
