@@ -13,6 +13,7 @@ import { getDb } from '$lib/server/db';
 import { apiError } from '$lib/server/http';
 import { isUploadRoute, limitBody } from '$lib/server/body-limit';
 import { log } from '$lib/server/log';
+import { recordRequest } from '$lib/server/ops-metrics';
 import {
 	apiRefusal,
 	crossSiteRefusal,
@@ -58,6 +59,7 @@ function refusePage(event: RequestEvent, decision: Exclude<Decision, { kind: 'al
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await guarded({ event, resolve });
+	recordRequest(event.request.method, event.route.id, response.status, performance.now() - started);
 	log().info(
 		{
 			method: event.request.method,

@@ -54,6 +54,8 @@ const CASES: Case[] = [
 	// Health for a service manager: open to everyone, signed in or not.
 	{ route: '/healthz', request: 'GET', path: '/healthz', answers: [200, 200, 200, 200, 200] },
 	{ route: '/readyz', request: 'GET', path: '/readyz', answers: [200, 200, 200, 200, 200] },
+	// Operators' metrics (Prometheus): admins only; a machine endpoint, so 401/403 as the API answers.
+	{ route: '/metrics', request: 'GET', path: '/metrics', answers: [401, 403, 403, 403, 200] },
 
 	// Sign-in and sign-out are open to everyone; a signed-in person asking for /login goes home.
 	{ route: '/login', request: 'GET', path: '/login', answers: [200, '→ /', '→ /', '→ /', '→ /'] },

@@ -408,6 +408,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/': { path: '/', status: 303 },
 		'/healthz': { path: '/healthz', status: 200 },
 		'/readyz': { path: '/readyz', status: 200 },
+		'/metrics': { path: '/metrics', status: 200 },
 		'/login': { path: '/login', status: 303 },
 		'/logout': { path: '/logout', status: 200 },
 		'/account/password': { path: '/account/password', status: 200 },

@@ -23,7 +23,8 @@ export type Decision =
 	| { kind: 'forbidden'; message: string };
 
 export function isApiRoute(routeId: string): boolean {
-	return routeId === '/api' || routeId.startsWith('/api/');
+	// /metrics is for a Prometheus scraper: a machine, so bearer tokens and JSON refusals, as the API.
+	return routeId === '/api' || routeId.startsWith('/api/') || routeId === '/metrics';
 }
 
 export function hasAccess(access: Access, roles: readonly string[]): boolean {

@@ -26,6 +26,9 @@ export const routeAccess: Record<string, Access> = {
 	// Health for a service manager or load balancer: status only, no data.
 	'/healthz': 'public',
 	'/readyz': 'public',
+	// Operators' metrics (Prometheus text): request and upload counts and durations. Admins only,
+	// by session or by an admin's API token (a scraper's).
+	'/metrics': ADMIN,
 	'/login': 'public',
 	'/logout': 'public',
 	'/account/password': 'signed_in',

@@ -9,6 +9,7 @@ import { audit } from '../audit';
 import type { Config } from '../config';
 import type { Db, Queryable } from '../db';
 import { safeFileName } from '../download';
+import { recordUpload } from '../ops-metrics';
 import { HttpError, type ErrorDetail } from '../http';
 import { ALL_COLUMN_NAMES, columnNames, KINDS, KIND_NAMES, type KindName } from './contract';
 import {
@@ -454,6 +455,21 @@ async function asOfMovesBack(tx: Queryable, kind: KindName, asOf: string): Promi
 
 /** Validate a CSV file and, when it passes every rule, load it as one upload (extracts.md). */
 export async function loadExtract(
+	db: Db,
+	input: { path: string; fileName?: string },
+	opts: LoadOptions
+): Promise<LoadOutcome> {
+	const started = performance.now();
+	const outcome = await checkAndLoad(db, input, opts);
+	recordUpload(
+		outcome.ok ? outcome.upload.kind : (opts.kind ?? 'unknown'),
+		outcome.ok ? 'loaded' : outcome.error.code,
+		performance.now() - started
+	);
+	return outcome;
+}
+
+async function checkAndLoad(
 	db: Db,
 	input: { path: string; fileName?: string },
 	opts: LoadOptions
