@@ -262,6 +262,33 @@ CREATE TABLE ${kind} (upload_seq INTEGER NOT NULL, ${cols});`
 	)
 	.join('\n')}
 `
+	},
+	{
+		version: 9,
+		name: 'backups',
+		// Each backup taken (src/lib/server/backup.ts), for the Admin page: when the snapshot was
+		// taken, by whom and how ('direct' on the database file, 'server' streamed to the command),
+		// its size and tables, and whether the folder checked out against its manifest (NULL until
+		// the command that received a streamed backup says).
+		sql: `
+CREATE TABLE backups (
+	id VARCHAR PRIMARY KEY,
+	created_at TIMESTAMPTZ NOT NULL,
+	created_by VARCHAR NOT NULL,
+	method VARCHAR NOT NULL,
+	folder VARCHAR,
+	bytes BIGINT NOT NULL,
+	tables INTEGER NOT NULL,
+	rows BIGINT NOT NULL,
+	files INTEGER NOT NULL,
+	schema_version INTEGER NOT NULL,
+	manifest_sha256 VARCHAR NOT NULL,
+	seconds DOUBLE,
+	verified BOOLEAN,
+	verified_at TIMESTAMPTZ,
+	problem VARCHAR
+);
+`
 	}
 ];
 
