@@ -65,6 +65,8 @@ export interface Figure {
 	total_row?: boolean;
 	/** How it is drawn; without, the figure is a table only. */
 	chart?: ChartSpec;
+	/** Per row, a word after its label ("provisional", "incomplete month"), or null. */
+	row_notes?: (string | null)[];
 }
 
 /**

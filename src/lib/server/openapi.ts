@@ -493,20 +493,28 @@ const schemas: Record<string, Schema> = {
 		description:
 			'A count is an integer at or above the threshold, 0, the marker `<5` (below the threshold) or `[c]` (withheld); a rate is a fraction or null when withheld.'
 	},
-	PublicTable: object({
-		id: str,
-		title: str,
-		columns: arrayOf(ref('Column')),
-		rows: arrayOf({ type: 'object', additionalProperties: ref('Cell') }),
-		total_row: bool,
-		chart: nullable(
-			object({
-				kind: { type: 'string', enum: ['bars', 'lines'] },
-				x: str,
-				y: arrayOf(str)
-			})
-		)
-	}),
+	PublicTable: object(
+		{
+			id: str,
+			title: str,
+			columns: arrayOf(ref('Column')),
+			rows: arrayOf({ type: 'object', additionalProperties: ref('Cell') }),
+			total_row: bool,
+			chart: nullable(
+				object({
+					kind: { type: 'string', enum: ['bars', 'lines'] },
+					x: str,
+					y: arrayOf(str)
+				})
+			),
+			row_notes: {
+				...arrayOf(nullable(str)),
+				description:
+					'Per row, a word after its label ("provisional": its charge rate will still rise), or null.'
+			}
+		},
+		{ optional: ['row_notes'] }
+	),
 	PublicSummary: object(
 		{
 			slug: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },

@@ -4,6 +4,8 @@ import { FORCE, type Column, type Figure, type MeasureSum } from '../../figures'
 import { areaLabel, roleLabel } from '../../labels';
 import type {
 	CoverageFigures,
+	CrimeFigures,
+	MonthlyResult,
 	JourneyResult,
 	SafeguardingFigures,
 	SafeguardingResult,
@@ -412,5 +414,85 @@ export function journeyRowFigure(
 		columns,
 		rows: [row],
 		scopes: [{ from: j.filters.from, to: j.filters.to, area: FORCE }]
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crimes, arrests and charges
+
+/**
+ * Recorded crimes, crimes with an arrest and crimes charged by month of recording, with their rates
+ * and the period's total row. `assigned` adds the charge rate of crimes with an outcome (the
+ * dashboard shows it; a summary keeps to the Home Office method). Months whose charge rate will
+ * still rise say "provisional"; months after the data's as-at date say "incomplete month".
+ */
+export function crimesByMonthFigure(
+	m: MonthlyResult,
+	id: string,
+	title: string,
+	opts: { assigned?: boolean } = {}
+): Figure {
+	const columns: Column[] = [
+		monthColumn,
+		{ key: 'recorded', label: 'Crimes recorded', type: 'count' },
+		{ key: 'arrested_crimes', label: 'Crimes with an arrest', type: 'count' },
+		{
+			key: 'arrest_rate',
+			label: 'Arrest rate',
+			type: 'rate',
+			numerator: 'arrested_crimes',
+			denominator: 'recorded'
+		},
+		{ key: 'charged_recorded', label: 'Charged or summonsed', type: 'count' },
+		{
+			key: 'charge_rate',
+			label: 'Charge rate',
+			type: 'rate',
+			numerator: 'charged_recorded',
+			denominator: 'recorded'
+		},
+		...(opts.assigned
+			? ([
+					{ key: 'outcome_assigned', label: 'With an outcome', type: 'count' },
+					{
+						key: 'charge_rate_assigned',
+						label: 'Charge rate of those with an outcome',
+						type: 'rate',
+						numerator: 'charged_recorded',
+						denominator: 'outcome_assigned'
+					}
+				] satisfies Column[])
+			: [])
+	];
+	const cells = (r: CrimeFigures) => ({
+		recorded: r.recorded,
+		arrested_crimes: r.arrested_crimes,
+		arrest_rate: r.arrest_rate,
+		charged_recorded: r.charged_recorded,
+		charge_rate: r.charge_rate,
+		...(opts.assigned
+			? { outcome_assigned: r.outcome_assigned, charge_rate_assigned: r.charge_rate_assigned }
+			: {})
+	});
+	return {
+		id,
+		title,
+		columns,
+		rows: [
+			...m.months.map((r) => ({ month: r.month, ...cells(r) })),
+			{ month: TOTAL, ...cells(m.totals) }
+		],
+		scopes: [
+			...m.months.map((r) => ({ from: r.month, to: r.month, area: FORCE })),
+			{ from: m.filters.from, to: m.filters.to, area: FORCE }
+		],
+		total_row: true,
+		row_notes: [
+			...m.months.map((r) =>
+				r.incomplete ? 'incomplete month' : r.provisional ? 'provisional' : null
+			),
+			null
+		],
+		chart: { kind: 'bars', x: 'month', y: ['recorded', 'charged_recorded'] }
 	};
 }

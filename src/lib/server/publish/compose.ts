@@ -20,6 +20,8 @@ export interface PublicTable {
 	rows: Row[];
 	total_row: boolean;
 	chart: ChartSpec | null;
+	/** Per row, a word after its label ("provisional"), or null; absent when no row has one. */
+	row_notes?: (string | null)[];
 }
 
 export interface PublicSection {
@@ -134,7 +136,8 @@ export async function compose(
 				columns: f.columns,
 				rows: f.rows,
 				total_row: f.total_row ?? false,
-				chart: f.chart ?? null
+				chart: f.chart ?? null,
+				...(f.row_notes?.some((n) => n !== null) ? { row_notes: f.row_notes } : {})
 			}))
 		};
 	});

@@ -16,6 +16,7 @@ import {
 import { fmtCount, fmtPct, monthLong, periodLabel } from '../../charts/format';
 import { getOffenceGroups } from '../settings';
 import {
+	crimesByMonthFigure,
 	coverageByArea,
 	coverageByRole,
 	journeyRowFigure,
@@ -145,21 +146,11 @@ async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
 		charged_recorded: r.charged_recorded,
 		charge_rate: r.charge_rate
 	});
-	const byMonth: Figure = {
-		id: 'crimes-by-month',
-		title: `Stalking crimes recorded, arrests and charges by month, ${c.periodText}`,
-		columns: [monthCol, ...CRIME_COLUMNS],
-		rows: [
-			...m.months.map((r) => ({ month: r.month, ...crimeCells(r) })),
-			{ month: TOTAL, ...crimeCells(m.totals) }
-		],
-		scopes: [
-			...m.months.map((r) => ({ from: r.month, to: r.month, area: FORCE })),
-			{ from: c.from, to: c.to, area: FORCE }
-		],
-		total_row: true,
-		chart: { kind: 'bars', x: 'month', y: ['recorded', 'charged_recorded'] }
-	};
+	const byMonth = crimesByMonthFigure(
+		m,
+		'crimes-by-month',
+		`Stalking crimes recorded, arrests and charges by month, ${c.periodText}`
+	);
 	const figures = [byMonth];
 	if (c.areaLevel === 'districts') {
 		const rows: Row[] = [];

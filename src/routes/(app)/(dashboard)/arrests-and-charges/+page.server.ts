@@ -1,6 +1,7 @@
 // Arrests and charges: monthly counts and rates, outcome mix, time to charge, by area.
 import { getDb } from '$lib/server/db';
 import { monthly, outcomes, spc } from '$lib/server/metrics';
+import { crimesByMonthFigure } from '$lib/server/metrics/declared';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -20,5 +21,14 @@ export const load: PageServerLoad = async ({ parent }) => {
 			}))
 		)
 	]);
-	return { monthly: m, outcomes: o, spc: { recorded, arrests, charges }, byArea };
+	return {
+		monthly: m,
+		outcomes: o,
+		spc: { recorded, arrests, charges },
+		byArea,
+		// The rates chart's table twin: the declaration a published summary's arrests section freezes.
+		figures: {
+			rates: crimesByMonthFigure(m, 'rates', 'Arrest and charge rates by month', { assigned: true })
+		}
+	};
 };
