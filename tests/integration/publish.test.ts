@@ -2,7 +2,8 @@
 // JSON, the HTML's tables and chart labels, the CSV) obeys disclosure control; no withheld count can be
 // worked out from a summary or from a revision and the version it replaces (checked by this file's own
 // solver, not disclosure.ts); published versions are frozen; the store's and the request's rules.
-// Exact figures come from this file's own SQL over the sample tables (metrics.md definitions).
+// Exact figures come from this file's own SQL over the sample tables (metrics.md definitions), the
+// safeguarding section's included (risk assessments, protective orders, recognition, the journey).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +30,7 @@ import {
 } from '../../src/lib/server/publish/store';
 import { loadSampleIfEmpty, SAMPLE_AS_OF } from '../../src/lib/server/sample/load';
 import { DEFAULT_SETTINGS, setSetting } from '../../src/lib/server/settings';
-import type { Cell } from '../../src/lib/figures';
+import type { Cell, Column } from '../../src/lib/figures';
 
 // ---------------------------------------------------------------------------------------------
 // Months, written out here rather than imported: the test's arithmetic is its own.
@@ -64,7 +65,31 @@ function parseKey(id: string): Key {
 	return { measure, from, to, area, ...(part ? { part } : {}) };
 }
 
-/** Measures that add up over months (a crime or an incident falls in one month). */
+/** Safeguarding measures of crimes, each crime in the month it was recorded (metrics.md). */
+const SAFEGUARDING_CRIME_MEASURES = [
+	'risk_assessed',
+	'risk_standard',
+	'risk_medium',
+	'risk_high',
+	'marac_referred_high',
+	'advocacy_referred',
+	'harassment_type_crimes',
+	'stalking_recorded',
+	'first_code_known',
+	'reclassified_to_stalking'
+];
+/** Protective orders' measures, each order in the month it was applied for. */
+const ORDER_MEASURES = [
+	'orders_applied',
+	'orders_granted',
+	'orders_refused',
+	'orders_withdrawn',
+	'orders_pending',
+	'orders_breached',
+	'orders_with_crime'
+];
+
+/** Measures that add up over months (a crime, an incident or an order falls in one month). */
 const ADDITIVE = new Set([
 	'recorded',
 	'arrested_crimes',
@@ -72,8 +97,69 @@ const ADDITIVE = new Set([
 	'da_incidents',
 	'da_stalking_identified',
 	'linked_crimes',
-	'identified_at_first_contact'
+	'identified_at_first_contact',
+	...SAFEGUARDING_CRIME_MEASURES,
+	...ORDER_MEASURES
 ]);
+
+/**
+ * Sums between measures of the same scope a reader can rebuild from the tables' words (metrics.md),
+ * written here rather than read from SAFEGUARDING_SUMS. `exact`: the definitions make it hold, so a
+ * relation that does not is a problem; otherwise it is used only where it holds.
+ */
+const MEASURE_SUMS: { total: string; parts: string[]; exact: boolean; why: string }[] = [
+	// Each assessed crime has one highest level (printed only if a risk-mix table is published).
+	{
+		total: 'risk_assessed',
+		parts: ['risk_standard', 'risk_medium', 'risk_high'],
+		exact: true,
+		why: 'standard + medium + high = risk assessed'
+	},
+	// Every order applied for has one of the four statuses.
+	{
+		total: 'orders_applied',
+		parts: ['orders_granted', 'orders_refused', 'orders_withdrawn', 'orders_pending'],
+		exact: true,
+		why: 'applied = granted + refused + withdrawn + pending'
+	},
+	// "Recorded as stalking" (8Q among harassment-type crimes) beside "Stalking crimes recorded":
+	// the same crimes while the stalking group is 8Q alone and no domestic-abuse filter applies.
+	{
+		total: 'stalking_recorded',
+		parts: ['recorded'],
+		exact: true,
+		why: 'recorded as stalking = stalking crimes recorded'
+	}
+];
+
+/** The safeguarding section's tables, in order (all four: the sample loads every kind). */
+const SAFEGUARDING_TABLES = [
+	'safeguarding-risk',
+	'safeguarding-orders',
+	'safeguarding-recognition',
+	'safeguarding-journey'
+];
+
+/**
+ * The journey row's steps as a reader reads them: each column's label is the same figure as a
+ * column of another table (so the same number), whatever key the column has.
+ */
+const JOURNEY_STEPS: [RegExp, string][] = [
+	[/^Stalking crimes recorded$/, 'recorded'],
+	[/^Identified as stalking at first contact$/, 'identified_at_first_contact'],
+	[/^Risk assessed within \d+ days?$/, 'risk_assessed'],
+	[/^Referred to specialist advocacy$/, 'advocacy_referred'],
+	[/^With an arrest$/, 'arrested_crimes'],
+	[/^Charged or summonsed$/, 'charged_recorded']
+];
+
+/** What a count column counts, as a reader identifies it (the journey's by its label). */
+function measureOf(tableId: string, c: Column): string {
+	if (tableId !== 'safeguarding-journey') return c.key;
+	const step = JOURNEY_STEPS.find(([re]) => re.test(c.label));
+	expect(step, `a journey step this test knows: "${c.label}"`).toBeDefined();
+	return step![1];
+}
 
 /** Rates: numerator and denominator, from metrics.md (not read from the columns' declarations). */
 const RATES: Record<string, [string, string]> = {
@@ -81,8 +167,31 @@ const RATES: Record<string, [string, string]> = {
 	charge_rate: ['charged_recorded', 'recorded'],
 	da_identification_rate: ['da_stalking_identified', 'da_incidents'],
 	first_contact_rate: ['identified_at_first_contact', 'linked_crimes'],
-	coverage: ['trained', 'in_scope']
+	coverage: ['trained', 'in_scope'],
+	risk_assessment_rate: ['risk_assessed', 'recorded'],
+	marac_rate: ['marac_referred_high', 'risk_high'],
+	advocacy_rate: ['advocacy_referred', 'recorded'],
+	stalking_share: ['stalking_recorded', 'harassment_type_crimes'],
+	reclassified_rate: ['reclassified_to_stalking', 'first_code_known']
 };
+/** Medians: the count of cases each is over (metrics.md: withheld under 10 cases). */
+const MEDIANS: Record<string, string> = { median_days_to_application: 'orders_with_crime' };
+const STATISTIC_MIN_CASES = 10;
+
+/**
+ * A part never exceeds its whole (same scope): a reader knows, for instance, that crimes referred to
+ * MARAC are among those assessed as high risk, so a `[c]` part under a `<t` whole can only be 0. Each
+ * is an equation whole = part + rest, the rest an unknown ≥ 0 that no table prints (REST).
+ */
+const BOUNDS: [string, string][] = [
+	...Object.values(RATES).map(([num, den]): [string, string] => [den, num]),
+	['risk_assessed', 'risk_high'],
+	['orders_applied', 'orders_with_crime'],
+	['orders_granted', 'orders_breached'],
+	['stalking_recorded', 'first_code_known']
+];
+const REST = 'rest:';
+const restOf = (whole: string, part: string) => `${REST}${whole}:${part}`;
 
 /** Training tables' role labels (the reader's words) and the workforce roles they are. */
 const ROLE_OF_LABEL: Record<string, string> = {
@@ -126,6 +235,13 @@ function rowKey(
 		expect(row.fy).toBe(`${start}/${String(start + 1).slice(2)}`);
 		return { measure, from: `${start}-04`, to: `${start + 1}-03`, area: FORCE };
 	}
+	// A table of one row for the whole period (orders, the journey).
+	if ('period' in row) {
+		expect(typeof row.period === 'string' && row.period !== '', `${tableId}: a period label`).toBe(
+			true
+		);
+		return { measure, from, to, area: FORCE };
+	}
 	// Training is counted at the period's last month end; the crime tables over the whole period.
 	const [f, t] = tableId.startsWith('training-') ? [to, to] : [from, to];
 	if ('area' in row) {
@@ -147,7 +263,8 @@ const KNOWN_TABLES = new Set([
 	'recorded-against-estimate',
 	'identification-by-month',
 	'training-by-role',
-	'training-by-area'
+	'training-by-area',
+	...SAFEGUARDING_TABLES
 ]);
 
 function printedCells(s: PublicSummary): Printed[] {
@@ -157,7 +274,7 @@ function printedCells(s: PublicSummary): Printed[] {
 			expect(KNOWN_TABLES.has(t.id), `table ${t.id} is one this test knows how to read`).toBe(true);
 			t.rows.forEach((row, i) => {
 				for (const c of t.columns.filter((c) => c.type === 'count')) {
-					const key = rowKey(s, t.id, row, c.key);
+					const key = rowKey(s, t.id, row, measureOf(t.id, c));
 					out.push({
 						id: keyId(key),
 						key,
@@ -176,15 +293,29 @@ function printedCells(s: PublicSummary): Printed[] {
 // ---------------------------------------------------------------------------------------------
 // The exact figures, from this file's own SQL over the sample tables (metrics.md definitions).
 
+/** The spec's default safeguarding settings (metrics.md), or those a test sets. */
+interface SafeguardingSettings {
+	riskAssessmentDays: number;
+	orderTypes: string[];
+}
+const SPEC_SAFEGUARDING: SafeguardingSettings = {
+	riskAssessmentDays: 2,
+	orderTypes: ['spo', 'interim_spo']
+};
+
 class Truth {
 	private crimes = new Map<string, Record<string, number>>();
 	private incidents = new Map<string, Record<string, number>>();
+	/** Safeguarding counts of the force by month (crimes by recorded month, orders by applied). */
+	private safeguarding = new Map<string, Record<string, number>>();
+	/** Days from the crime recorded to the application, by the order's applied month. */
+	private orderDays = new Map<string, number[]>();
 	private staff = new Map<string, { in_scope: number; trained: number }>();
 	areas: string[] = [];
 	/** Survey prevalence (of the year, or the latest earlier one) × population 16+, by FY label. */
 	estimates = new Map<string, number>();
 
-	static async of(db: Db): Promise<Truth> {
+	static async of(db: Db, sg: SafeguardingSettings = SPEC_SAFEGUARDING): Promise<Truth> {
 		const t = new Truth();
 		t.areas = (
 			await db.all<{ area: string }>('SELECT DISTINCT area FROM population ORDER BY area')
@@ -219,7 +350,102 @@ class Truth {
 			SELECT pop.year, pop.n * arg_max(p.rate_pct, p.year) / 100 AS est
 			FROM pop JOIN prevalence p ON p.year <= pop.year GROUP BY pop.year, pop.n`);
 		for (const r of est) t.estimates.set(`${r.year}/${String(r.year + 1).slice(2)}`, r.est);
+		await t.loadSafeguarding(db, sg);
 		return t;
+	}
+
+	/** metrics.md "Safeguarding and recognition", for the force (no filter but the stalking code). */
+	private async loadSafeguarding(db: Db, sg: SafeguardingSettings) {
+		const add = (month: string, r: Record<string, unknown>) => {
+			const into = this.safeguarding.get(month) ?? {};
+			for (const [k, v] of Object.entries(r)) if (k !== 'month') into[k] = Number(v);
+			this.safeguarding.set(month, into);
+		};
+		// A stalking crime's assessments name it, or name the incident it came from; each is dated by
+		// the London clock. Within the window: that day no later than recorded_date + N.
+		const risk = await db.all<Record<string, number> & { month: string }>(
+			`WITH stalking AS (
+				SELECT crime_ref, incident_ref, recorded_date, strftime(recorded_date, '%Y-%m') AS month,
+					nullif(upper(trim(first_offence_code)), '') AS first_code
+				FROM crimes WHERE upper(offence_code) = '8Q'),
+			assessment AS (
+				SELECT crime_ref, incident_ref, risk_level, marac_referral, advocacy_referral,
+					(completed_at AT TIME ZONE 'Europe/London')::DATE AS day
+				FROM risk_assessments),
+			pairs AS (
+				SELECT s.crime_ref, s.recorded_date, a.* EXCLUDE (crime_ref, incident_ref)
+				FROM stalking s JOIN assessment a ON a.crime_ref = s.crime_ref
+				UNION ALL
+				SELECT s.crime_ref, s.recorded_date, a.* EXCLUDE (crime_ref, incident_ref)
+				FROM stalking s JOIN assessment a ON a.incident_ref = s.incident_ref),
+			crime AS (
+				SELECT crime_ref,
+					bool_or(day - recorded_date <= $days) AS assessed,
+					bool_or(day - recorded_date <= $days AND risk_level = 'high') AS high,
+					bool_or(day - recorded_date <= $days AND risk_level = 'medium') AS medium,
+					bool_or(day - recorded_date <= $days AND marac_referral IS TRUE) AS marac,
+					bool_or(advocacy_referral IS TRUE) AS advocacy
+				FROM pairs GROUP BY 1)
+			SELECT s.month,
+				count(*) FILTER (WHERE c.assessed)::INTEGER AS risk_assessed,
+				count(*) FILTER (WHERE c.assessed AND NOT c.high AND NOT c.medium)::INTEGER AS risk_standard,
+				count(*) FILTER (WHERE c.medium AND NOT c.high)::INTEGER AS risk_medium,
+				count(*) FILTER (WHERE c.high)::INTEGER AS risk_high,
+				count(*) FILTER (WHERE c.high AND c.marac)::INTEGER AS marac_referred_high,
+				count(*) FILTER (WHERE c.advocacy)::INTEGER AS advocacy_referred,
+				count(s.first_code)::INTEGER AS first_code_known,
+				count(*) FILTER (WHERE s.first_code <> '8Q')::INTEGER AS reclassified_to_stalking
+			FROM stalking s LEFT JOIN crime c USING (crime_ref)
+			GROUP BY 1`,
+			{ days: sg.riskAssessmentDays }
+		);
+		for (const r of risk) add(r.month, r);
+		// Harassment-type crimes, whatever the stalking group: 8L, 8M, 8Q, 8R; of them 8Q.
+		const harassment = await db.all<Record<string, number> & { month: string }>(`
+			SELECT strftime(recorded_date, '%Y-%m') AS month,
+				count(*)::INTEGER AS harassment_type_crimes,
+				count(*) FILTER (WHERE upper(trim(offence_code)) = '8Q')::INTEGER AS stalking_recorded
+			FROM crimes WHERE upper(trim(offence_code)) IN ('8L', '8M', '8Q', '8R')
+			GROUP BY 1`);
+		for (const r of harassment) add(r.month, r);
+		// Orders of the counted types by the month applied for, by where they stand now.
+		const orders = await db.all<{
+			month: string;
+			status: string;
+			breached: boolean;
+			days: number | null;
+		}>(
+			`SELECT strftime(o.applied_date, '%Y-%m') AS month, o.status,
+				coalesce(o.breach_count, 0) > 0 AS breached,
+				(o.applied_date - c.recorded_date)::INTEGER AS days
+			FROM protective_orders o LEFT JOIN crimes c ON c.crime_ref = o.crime_ref
+			WHERE list_contains(string_split($types, ','), o.order_type)`,
+			{ types: sg.orderTypes.join(',') }
+		);
+		for (const o of orders) {
+			const m = this.safeguarding.get(o.month) ?? {};
+			this.safeguarding.set(o.month, m);
+			const inc = (k: string) => (m[k] = (m[k] ?? 0) + 1);
+			inc('orders_applied');
+			expect(['granted', 'refused', 'withdrawn', 'pending']).toContain(o.status);
+			inc(`orders_${o.status}`);
+			if (o.status === 'granted' && o.breached) inc('orders_breached');
+			if (o.days !== null) {
+				inc('orders_with_crime');
+				this.orderDays.set(o.month, [...(this.orderDays.get(o.month) ?? []), o.days]);
+			}
+		}
+	}
+
+	/** The median days from the crime recorded to the application, over a period's orders. */
+	medianDays(from: string, to: string): { cases: number; median: number | null } {
+		const days = monthsOf(from, to)
+			.flatMap((m) => this.orderDays.get(m) ?? [])
+			.sort((a, b) => a - b);
+		const n = days.length;
+		if (n === 0) return { cases: 0, median: null };
+		const median = n % 2 ? days[(n - 1) / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
+		return { cases: n, median };
 	}
 
 	/** Staff in post in the target roles (or one role) at a month's end, and of those trained by then. */
@@ -247,6 +473,13 @@ class Truth {
 	}
 
 	async value(db: Db, k: Key): Promise<number> {
+		if (k.measure.startsWith(REST)) {
+			const [whole, part] = k.measure.slice(REST.length).split(':');
+			return (
+				(await this.value(db, { ...k, measure: whole })) -
+				(await this.value(db, { ...k, measure: part }))
+			);
+		}
 		if (k.measure === 'in_scope' || k.measure === 'trained') {
 			expect(k.from).toBe(k.to);
 			return (await this.staffAt(db, k))[k.measure];
@@ -259,6 +492,21 @@ class Truth {
 				sum += this.incidents.get(m)?.[k.measure] ?? 0;
 				continue;
 			}
+			if (SAFEGUARDING_CRIME_MEASURES.includes(k.measure) || ORDER_MEASURES.includes(k.measure)) {
+				expect(k.area, 'safeguarding is published for the force only').toBe(FORCE);
+				sum += this.safeguarding.get(m)?.[k.measure] ?? 0;
+				continue;
+			}
+			expect(
+				[
+					'recorded',
+					'arrested_crimes',
+					'charged_recorded',
+					'linked_crimes',
+					'identified_at_first_contact'
+				],
+				`a measure this test can count: ${k.measure}`
+			).toContain(k.measure);
 			for (const [id, r] of this.crimes)
 				if (id.startsWith(`${m}|`) && (k.area === FORCE || id === `${m}|${k.area}`))
 					sum += r[k.measure] ?? 0;
@@ -276,6 +524,8 @@ interface Relation {
 	total: string;
 	parts: string[];
 	why: string;
+	/** Holds by the definitions: one that does not on the exact figures is a problem. */
+	exact?: boolean;
 }
 
 /** The relations a reader can rebuild from one summary's tables (before checking they are exact). */
@@ -283,9 +533,10 @@ function candidateRelations(cells: Printed[], areas: string[]): Relation[] {
 	const printed = new Set(cells.map((c) => c.id));
 	const keys = [...new Map(cells.map((c) => [c.id, c.key])).values()];
 	const out: Relation[] = [];
-	const add = (total: Key, parts: Key[], why: string) => {
+	const add = (total: Key, parts: Key[], why: string, exact?: boolean) => {
 		const ids = parts.map(keyId);
-		if (ids.some((id) => printed.has(id))) out.push({ total: keyId(total), parts: ids, why });
+		if (ids.some((id) => printed.has(id)))
+			out.push({ total: keyId(total), parts: ids, why, ...(exact ? { exact } : {}) });
 	};
 	for (const k of keys) {
 		// A period = the sum of its months (the Total row; a financial year in the estimate table).
@@ -314,6 +565,27 @@ function candidateRelations(cells: Printed[], areas: string[]): Relation[] {
 			);
 			if (parts.length > 0) add(k, parts, 'parts of the whole');
 		}
+		// A part within its whole: whole = part + rest.
+		for (const [whole, part] of BOUNDS)
+			if (k.measure === whole)
+				add(
+					k,
+					[
+						{ ...k, measure: part },
+						{ ...k, measure: restOf(whole, part) }
+					],
+					`${part} within ${whole}`,
+					true
+				);
+		// Sums between measures of one scope (the orders' statuses, the risk levels, …).
+		for (const sum of MEASURE_SUMS)
+			if (k.measure === sum.total)
+				add(
+					k,
+					sum.parts.map((measure) => ({ ...k, measure })),
+					sum.why,
+					sum.exact
+				);
 	}
 	return out;
 }
@@ -328,6 +600,8 @@ interface Version {
 	truth: Map<string, number>;
 	/** Estimated adults stalked by financial year label (`2024/25`), from this file's SQL. */
 	estimates?: Map<string, number>;
+	/** The figures it was worked from (for statistics such as medians). */
+	source?: Truth;
 }
 
 /** Print and relation keys of a summary with their exact values (the test's privilege). */
@@ -339,7 +613,7 @@ async function versionOf(db: Db, truth: Truth, body: PublicSummary): Promise<Ver
 	]);
 	const values = new Map<string, number>();
 	for (const id of ids) values.set(id, await truth.value(db, parseKey(id)));
-	return { body, truth: values, estimates: truth.estimates };
+	return { body, truth: values, estimates: truth.estimates, source: truth };
 }
 
 // Sets of whole numbers as sorted disjoint intervals.
@@ -532,10 +806,14 @@ interface Unknown {
 	rounded: boolean;
 	/** Printed as `<t` somewhere. */
 	small: boolean;
+	/** A whole less its part (BOUNDS): a difference of two counts, not a count of its own. */
+	rest?: boolean;
 }
 
 interface Analysis {
 	problems: string[];
+	/** Equations from the between-measure sums (MEASURE_SUMS). */
+	sums: number;
 	withheld: number;
 	unknowns: number;
 	equations: number;
@@ -624,6 +902,7 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 	// reveals anything when it holds).
 	const equations: { terms: [string, number][]; why: string }[] = [];
 	let inexact = 0;
+	let sums = 0;
 	const seenEq = new Set<string>();
 	for (const v of versions) {
 		const cells = printedCells(v.body);
@@ -631,6 +910,10 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 			const tv = v.truth.get(r.total) as number;
 			const sum = r.parts.reduce((s, p) => s + (v.truth.get(p) as number), 0);
 			if (sum !== tv) {
+				if (r.exact)
+					problems.push(
+						`v${v.body.version} ${r.why} does not hold: ${r.total} is ${tv}, its parts add up to ${sum}`
+					);
 				inexact++;
 				continue;
 			}
@@ -640,14 +923,19 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 			];
 			for (const [name] of terms)
 				if (!constants.has(name) && !vars.has(name)) {
-					// A month or area no version prints: an unknown the reader knows nothing of.
+					// A month or area no version prints: an unknown the reader knows nothing of (but that
+					// it is not negative).
+					const truth = Number(name.slice(name.lastIndexOf('=') + 1));
+					const rest = name.startsWith(REST);
+					if (truth < 0) problems.push(`${name}: a part is more than its whole`);
 					vars.set(name, {
 						name,
 						seen: [`(not printed) ${name}`],
-						truth: Number(name.slice(name.lastIndexOf('=') + 1)),
+						truth,
 						dom: [[0, CAP]],
 						withheld: false,
 						rounded: false,
+						rest,
 						small: false
 					});
 				}
@@ -657,6 +945,7 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 				.join(' ');
 			if (seenEq.has(sig)) continue;
 			seenEq.add(sig);
+			if (MEASURE_SUMS.some((m) => m.why === r.why)) sums++;
 			equations.push({ terms, why: `${r.why} (v${v.body.version})` });
 		}
 	}
@@ -692,7 +981,9 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 	// A leak is a withheld cell, or a count no version prints that is small.
 	const matters = (i: number) => {
 		const u = vars.get(names[i]) as Unknown;
-		return u.withheld || (!u.rounded && u.truth >= 1 && u.truth < minThreshold(versions));
+		return (
+			u.withheld || (!u.rounded && !u.rest && u.truth >= 1 && u.truth < minThreshold(versions))
+		);
 	};
 
 	// 1. Linear algebra: no withheld unknown is a fixed combination of printed numbers.
@@ -751,6 +1042,7 @@ function analyse(versions: Version[], areas: string[]): Analysis {
 	}
 	return {
 		problems,
+		sums,
 		withheld: withheldCells,
 		unknowns: names.length,
 		equations: lin.length,
@@ -762,7 +1054,7 @@ function minThreshold(versions: Version[]): number {
 	return Math.min(...versions.map((v) => v.body.disclosure.threshold));
 }
 
-/** Rates and ratios a reader could turn back into a withheld or exact count. */
+/** Rates and ratios a reader could turn back into a withheld or exact count; medians over few cases. */
 function rateProblems(v: Version): string[] {
 	const problems: string[] = [];
 	const { rate_min_denominator: rmd, rounding } = v.body.disclosure;
@@ -770,20 +1062,28 @@ function rateProblems(v: Version): string[] {
 		for (const t of sec.tables)
 			t.rows.forEach((row) => {
 				const at = `v${v.body.version} ${t.id} "${String(Object.values(row)[0])}"`;
-				const truthOf = (key: string) =>
-					v.truth.get(keyId(rowKey(v.body, t.id, row, key))) as number;
-				for (const c of t.columns) {
+				const counts = t.columns.filter((c) => c.type === 'count');
+				/** The count column of a measure in this table. */
+				const columnOf = (measure: string) => counts.find((c) => measureOf(t.id, c) === measure);
+				const truthOf = (measure: string) =>
+					v.truth.get(keyId(rowKey(v.body, t.id, row, measure))) as number;
+				t.columns.forEach((c, i) => {
 					if (c.type === 'rate') {
-						const [num, den] = RATES[c.key] ?? [];
+						// A journey step's share is of the crimes recorded (metrics.md "The journey").
+						const step = t.id === 'safeguarding-journey' ? t.columns[i - 1] : undefined;
+						const [num, den] = step ? [measureOf(t.id, step), 'recorded'] : (RATES[c.key] ?? []);
 						if (!num) {
 							problems.push(`${t.id}: rate ${c.key} is not one this test knows`);
-							continue;
+							return;
 						}
-						if (c.numerator !== num || c.denominator !== den)
+						const [numCol, denCol] = [columnOf(num), columnOf(den)];
+						if (!numCol || !denCol || c.numerator !== numCol.key || c.denominator !== denCol.key) {
 							problems.push(
 								`${t.id}.${c.key} is declared ${c.numerator}/${c.denominator}, not ${num}/${den}`
 							);
-						const [n, d] = [row[num], row[den]];
+							return;
+						}
+						const [n, d] = [row[numCol.key], row[denCol.key]];
 						const exactDen = truthOf(den);
 						const mustBeNull =
 							typeof n === 'string' || typeof d === 'string' || exactDen < rmd || exactDen === 0;
@@ -793,7 +1093,7 @@ function rateProblems(v: Version): string[] {
 								problems.push(
 									`${at} ${c.key} is ${cell} beside ${num} ${JSON.stringify(n)} / ${den} ${JSON.stringify(d)} (exact denominator ${exactDen})`
 								);
-							continue;
+							return;
 						}
 						const expected = rounding
 							? (d as number) === 0
@@ -809,6 +1109,25 @@ function rateProblems(v: Version): string[] {
 								`${at} ${c.key} is ${cell}, expected ${expected}${rounding ? ' (from the rounded counts)' : ''}`
 							);
 					}
+					if (c.type === 'median') {
+						const cases = MEDIANS[c.key];
+						if (!cases || c.cases !== columnOf(cases)?.key) {
+							problems.push(`${t.id}: median ${c.key} over ${c.cases} is not one this test knows`);
+							return;
+						}
+						const k = rowKey(v.body, t.id, row, cases);
+						const exact = v.source?.medianDays(k.from, k.to);
+						if (!exact) return;
+						if (exact.cases !== truthOf(cases))
+							problems.push(
+								`${at} ${c.key}: ${exact.cases} cases, but ${cases} is ${truthOf(cases)}`
+							);
+						const expected = exact.cases < STATISTIC_MIN_CASES ? null : exact.median;
+						if (row[c.key] !== expected)
+							problems.push(
+								`${at} ${c.key} is ${row[c.key]}, expected ${expected} (over ${exact.cases} cases)`
+							);
+					}
 					if (
 						t.id === 'recorded-against-estimate' &&
 						(c.type === 'ratio' || c.type === 'estimate')
@@ -822,7 +1141,7 @@ function rateProblems(v: Version): string[] {
 						)
 							problems.push(`${at} ${c.key} is ${row[c.key]} beside recorded ${recorded}`);
 					}
-				}
+				});
 				// recorded = ratio × estimate, and anyone can work the estimate out (the survey rate times
 				// the population, both published): with rounding the ratio must come from the rounded count.
 				if (t.id === 'recorded-against-estimate' && typeof row.reporting_ratio === 'number') {
@@ -922,7 +1241,7 @@ function walkHtml(html: string, s: PublicSummary): { cells: number; labels: numb
 					).toBeNull();
 					expect(v, `${tb.id} row ${i} ${c.key}`).toEqual(json);
 					cells++;
-				} else if (c.type === 'rate' || c.type === 'ratio') {
+				} else if (c.type === 'rate' || c.type === 'ratio' || c.type === 'median') {
 					expect(printed === '–', `${tb.id} row ${i} ${c.key} "${printed}" vs ${json}`).toBe(
 						json === null
 					);
@@ -989,6 +1308,8 @@ function walkWords(s: PublicSummary): number {
 			.replace(/\b(19|20)\d{2}\b/g, '')
 			.replace(/\d+(\.\d+)?%/g, '')
 			.replace(/\b12 months\b/g, '')
+			// The setting's window ("risk assessed within 2 days"), not a count.
+			.replace(/\bwithin \d+ days?\b/g, '')
 			.replace(new RegExp(`fewer than ${t}\\b`, 'g'), '');
 		for (const m of rest.matchAll(/\d{1,3}(,\d{3})+|\d+/g)) {
 			expect(
@@ -1044,7 +1365,13 @@ const config: Config = {
 	sampleData: true
 };
 const ACTOR = { name: 'test-publisher', address: '192.0.2.7' };
-const ALL_SECTIONS = ['arrests_and_charges', 'under_reporting', 'identification', 'training'];
+const ALL_SECTIONS = [
+	'arrests_and_charges',
+	'under_reporting',
+	'identification',
+	'training',
+	'safeguarding'
+];
 let db: Db;
 let completeTo: string;
 let sampleSeconds = 0;
@@ -1172,6 +1499,51 @@ const totals = {
 	equations: 0,
 	inexact: 0
 };
+/** The safeguarding section's share: its count cells walked, withheld and withheld as [c]. */
+const safeguardingTotals = {
+	summaries: 0,
+	cells: 0,
+	withheld: 0,
+	secondary: 0,
+	/** Journey cells, each the same key as a cell of another table of the summary. */
+	journeyShared: 0,
+	medians: 0,
+	/** Equations of the checker's between-measure sums (orders' statuses, recorded as stalking). */
+	sums: 0,
+	/** Withheld cells by table:column, over every summary. */
+	where: {} as Record<string, number>
+};
+
+/** The safeguarding section is there with its four tables; tally its cells. */
+function tallySafeguarding(s: PublicSummary) {
+	const sec = s.sections.find((x) => x.id === 'safeguarding');
+	expect(sec, `${s.slug}: the safeguarding section`).toBeDefined();
+	expect(sec!.tables.map((t) => t.id)).toEqual(SAFEGUARDING_TABLES);
+	// The journey's steps: every kind is loaded, so all six, each the same number as elsewhere.
+	const journey = sec!.tables.find((t) => t.id === 'safeguarding-journey')!;
+	expect(
+		journey.columns.filter((c) => c.type === 'count').map((c) => measureOf(journey.id, c))
+	).toEqual(JOURNEY_STEPS.map(([, m]) => m));
+	const all = printedCells(s);
+	const cells = all.filter((c) => SAFEGUARDING_TABLES.includes(c.table));
+	// Each journey step is printed in another table too: the same key, so the same number and
+	// withheld the same way (analyse checks both).
+	for (const c of cells.filter((c) => c.table === journey.id)) {
+		const elsewhere = all.filter((o) => o.id === c.id && o.table !== journey.id);
+		expect(elsewhere.length, `${c.where} is printed in another table`).toBeGreaterThan(0);
+		safeguardingTotals.journeyShared++;
+	}
+	for (const c of cells.filter((c) => typeof c.cell === 'string')) {
+		const k = `${c.table}:${c.column}:${c.cell === '[c]' ? '[c]' : '<t'}`;
+		safeguardingTotals.where[k] = (safeguardingTotals.where[k] ?? 0) + 1;
+	}
+	safeguardingTotals.summaries++;
+	safeguardingTotals.cells += cells.length;
+	safeguardingTotals.withheld += cells.filter((c) => typeof c.cell === 'string').length;
+	safeguardingTotals.secondary += cells.filter((c) => c.cell === '[c]').length;
+	const orders = sec!.tables.find((t) => t.id === 'safeguarding-orders')!;
+	if (typeof orders.rows[0].median_days_to_application === 'number') safeguardingTotals.medians++;
+}
 
 async function useSettings(threshold: number, round: boolean) {
 	await setSetting(db, 'suppression_threshold', threshold, 'test-admin');
@@ -1181,6 +1553,24 @@ async function useSettings(threshold: number, round: boolean) {
 describe('every published summary of the sample', () => {
 	it('covers every section a summary can hold (a new section needs its tables taught to this file)', () => {
 		expect([...SECTION_IDS]).toEqual(ALL_SECTIONS);
+	});
+
+	it("counts stalking as the spec's default group, 8Q alone, as this file's SQL does, and says so", async () => {
+		const group = await db.all<{ code: string }>(
+			"SELECT offence_code AS code FROM offence_groups WHERE group_name = 'stalking' ORDER BY 1"
+		);
+		expect(group.map((g) => g.code)).toEqual(['8Q']);
+		const s = (
+			await compose(db, request({ title: 'Method', period: { kind: 'quarter', to: '2025-03' } }), {
+				slug: 'method',
+				version: 1,
+				revision: null
+			})
+		).body;
+		const method = s.sections.find((x) => x.id === 'arrests_and_charges')?.method ?? '';
+		const sentence = /[^.]*"stalking" group[^.]*\./.exec(method)?.[0] ?? '';
+		const named = [...sentence.matchAll(/\b\d{1,2}[A-Z]{1,2}\b/g)].map((m) => m[0]);
+		expect(named, sentence).toEqual(['8Q']);
 	});
 
 	it('uses only complete months', () => {
@@ -1209,6 +1599,7 @@ describe('every published summary of the sample', () => {
 							rate_min_denominator: 10
 						});
 						expect(s.sections.map((x) => x.id)).toEqual(ALL_SECTIONS);
+						tallySafeguarding(s);
 						totals.json += walkJson(s);
 						const h = walkHtml(p.html, s);
 						totals.html += h.cells;
@@ -1225,6 +1616,7 @@ describe('every published summary of the sample', () => {
 						totals.unknowns += a.unknowns;
 						totals.equations += a.equations;
 						totals.inexact += a.inexact;
+						safeguardingTotals.sums += a.sums;
 					}
 			} finally {
 				await useSettings(DEFAULT_SETTINGS.suppression_threshold, DEFAULT_SETTINGS.round_to_5);
@@ -1234,12 +1626,145 @@ describe('every published summary of the sample', () => {
 
 	it('walked them all', () => {
 		console.info(
-			`publish: sample loaded in ${sampleSeconds.toFixed(1)} s; ${JSON.stringify(totals)}`
+			`publish: sample loaded in ${sampleSeconds.toFixed(1)} s; ${JSON.stringify(totals)}; safeguarding ${JSON.stringify(safeguardingTotals)}`
 		);
 		expect(totals.summaries).toBe(PERIODS.length * 2 * VARIANTS.length);
 		// The checks were exercised: cells withheld, some only to stop subtraction.
 		expect(totals.withheld).toBeGreaterThan(0);
 		expect(totals.secondary).toBeGreaterThan(0);
+		expect(safeguardingTotals.summaries).toBe(totals.summaries);
+		expect(safeguardingTotals.withheld).toBeGreaterThan(0);
+		expect(safeguardingTotals.secondary).toBeGreaterThan(0);
+		expect(safeguardingTotals.sums).toBeGreaterThan(0);
+	});
+
+	// The safeguarding settings change what is counted: this file's SQL follows them. Force level
+	// and the default disclosure only (the settings matrix above is not repeated: the safeguarding
+	// tables are the force's alone, and these runs are about the figures, not the markers).
+	const SAFEGUARDING_SETTINGS: SafeguardingSettings[] = [
+		{ riskAssessmentDays: 0, orderTypes: ['spo'] },
+		{ riskAssessmentDays: 7, orderTypes: ['spo', 'interim_spo', 'dvpo'] }
+	];
+	for (const sg of SAFEGUARDING_SETTINGS) {
+		it(`safeguarding within ${sg.riskAssessmentDays} days, orders ${sg.orderTypes.join(' + ')}: the figures follow the settings, and no withheld count can be worked out`, async () => {
+			await setSetting(db, 'risk_assessment_days', sg.riskAssessmentDays, 'test-admin');
+			await setSetting(db, 'order_types', sg.orderTypes as never, 'test-admin');
+			try {
+				const truth = await Truth.of(db, sg);
+				let n = 0;
+				for (const [kind, to] of PERIODS) {
+					const req = request({
+						title: `Safeguarding settings ${kind} ${to}`,
+						period: { kind, to }
+					});
+					const { body } = await compose(db, req, { slug: 'settings', version: 1, revision: null });
+					tallySafeguarding(body);
+					const risk = body.sections
+						.flatMap((x) => x.tables)
+						.find((t) => t.id === 'safeguarding-risk')!;
+					expect(risk.columns.find((c) => c.key === 'risk_assessed')?.label).toBe(
+						`Risk assessed within ${sg.riskAssessmentDays} days`
+					);
+					n += walkJson(body);
+					walkHtml(summaryHtml(body, 'preview', []), body);
+					walkCsv(summaryCsv(body), body);
+					walkWords(body);
+					const version = await versionOf(db, truth, body);
+					const a = analyse([version], truth.areas);
+					expect(a.problems, `${kind} ${to}`).toEqual([]);
+					expect(rateProblems(version), `${kind} ${to}`).toEqual([]);
+				}
+				expect(n).toBeGreaterThan(0);
+			} finally {
+				await setSetting(
+					db,
+					'risk_assessment_days',
+					DEFAULT_SETTINGS.risk_assessment_days,
+					'test-admin'
+				);
+				await setSetting(db, 'order_types', DEFAULT_SETTINGS.order_types, 'test-admin');
+			}
+		});
+	}
+
+	// The checker's safeguarding relations are not idle: print a [c] of a published summary as its
+	// number and the cell it protected is worked out; the same for a journey step printed where the
+	// other table withholds it, and for crimes recorded hidden while "recorded as stalking" shows them.
+	it("the checker's safeguarding relations catch what the [c] cells stop", async () => {
+		const truth = await Truth.of(db);
+		let caught = 0;
+		const kinds = new Set<string>();
+		for (const p of published.filter((p) => p.body.disclosure.rounding === null)) {
+			const version = await versionOf(db, truth, p.body);
+			const cells = printedCells(p.body);
+			for (const c of cells)
+				if (SAFEGUARDING_TABLES.includes(c.table) && c.cell === '[c]') {
+					// Printed as its number wherever the summary prints it.
+					const body = structuredClone(p.body);
+					const tables = body.sections.flatMap((x) => x.tables);
+					for (const same of cells.filter((x) => x.id === c.id))
+						tables.find((t) => t.id === same.table)!.rows[same.row][same.column] =
+							version.truth.get(c.id) as number;
+					const { problems } = analyse([{ ...version, body }], truth.areas);
+					expect(
+						problems.some((x) => /elimination|one equation|search|by its marker/.test(x)),
+						`${c.where} printed as its number: ${problems.join('; ') || 'nothing found'}`
+					).toBe(true);
+					caught++;
+					kinds.add(`${c.table}:${c.column}`);
+				}
+		}
+		expect(caught).toBeGreaterThan(0);
+		// Among them a status of the orders' row, caught only by applied = granted + … + pending.
+		expect([...kinds].some((k) => k.startsWith('safeguarding-orders:'))).toBe(true);
+
+		// A journey step withheld in the other table it is printed in, printed in the journey.
+		const shared = published
+			.flatMap((p) => printedCells(p.body).map((c) => ({ p, c })))
+			.find(({ c }) => c.table === 'safeguarding-journey' && typeof c.cell === 'string');
+		expect(shared, 'a withheld journey step').toBeDefined();
+		{
+			const { p, c } = shared!;
+			const version = await versionOf(db, truth, p.body);
+			const body = structuredClone(p.body);
+			const journey = body.sections.flatMap((x) => x.tables).find((t) => t.id === c.table)!;
+			journey.rows[c.row][c.column] = version.truth.get(c.id) as number;
+			const { problems } = analyse([{ ...version, body }], truth.areas);
+			expect(problems.some((x) => x.includes(`${c.where} is `) && x.includes(' but '))).toBe(true);
+		}
+
+		// Crimes recorded in a month and the period withheld in the safeguarding tables (the only
+		// ones in this summary): the month's "recorded as stalking" gives it, unless withheld too.
+		const req = request({
+			title: 'Safeguarding alone',
+			period: { kind: 'quarter', to: '2025-03' },
+			sections: ['safeguarding']
+		});
+		const { body } = await compose(db, req, { slug: 'alone', version: 1, revision: null });
+		const version = await versionOf(db, truth, body);
+		expect(analyse([version], truth.areas).problems).toEqual([]);
+		const hide = (measures: string[]) => {
+			const b = structuredClone(body);
+			for (const t of b.sections.flatMap((x) => x.tables))
+				t.rows.forEach((row) => {
+					for (const col of t.columns) {
+						const m = col.type === 'count' ? measureOf(t.id, col) : '';
+						const label = String(Object.values(row)[0]);
+						if (measures.includes(m) && (label === '2025-01' || !/^\d{4}-\d{2}$/.test(label)))
+							row[col.key] = '[c]';
+					}
+				});
+			return b;
+		};
+		const hidden = hide(['recorded']);
+		const v1 = await versionOf(db, truth, hidden);
+		const found = analyse([v1], truth.areas).problems;
+		expect(found.some((x) => x.includes('"2025-01" recorded'))).toBe(true);
+		const both = hide(['recorded', 'stalking_recorded']);
+		expect(analyse([await versionOf(db, truth, both)], truth.areas).problems).toEqual([]);
+		console.info(
+			`publish: safeguarding checker — ${caught} [c] cells printed as their number each give a withheld cell away (${[...kinds].join(', ')})`
+		);
 	});
 });
 
@@ -1372,6 +1897,58 @@ describe("the test's own disclosure checker", () => {
 			A: { '2024-04': 2, '2024-05': 2, '2024-06': 10 }
 		});
 		expect(analyse([v], ['A']).problems).toEqual([]);
+	});
+
+	it('flags a [c] part under a <5 whole, which only 0 fits (a part within its whole); passes it under 12', () => {
+		const risk = (high: Cell): PublicSummary => {
+			const body = fixtureSummary([], 1, '2024-04');
+			body.sections = [
+				{
+					id: 'safeguarding',
+					title: '',
+					summary: '',
+					method: '',
+					tables: [
+						{
+							id: 'safeguarding-risk',
+							title: '',
+							columns: [
+								{ key: 'month', label: 'Month', type: 'month' },
+								{ key: 'recorded', label: 'Recorded', type: 'count' },
+								{ key: 'risk_high', label: 'High', type: 'count' },
+								{ key: 'marac_referred_high', label: 'MARAC', type: 'count' }
+							],
+							rows: [
+								{ month: '2024-04', recorded: 50, risk_high: high, marac_referred_high: '[c]' }
+							],
+							total_row: false,
+							chart: null
+						}
+					]
+				}
+			];
+			return body;
+		};
+		const version = (body: PublicSummary, high: number): Version => {
+			const exact: Record<string, number> = {
+				recorded: 50,
+				risk_high: high,
+				marac_referred_high: 0
+			};
+			const cells = printedCells(body);
+			const ids = new Set([
+				...cells.map((c) => c.id),
+				...relationKeys(candidateRelations(cells, []))
+			]);
+			const value = (m: string): number =>
+				m.startsWith(REST)
+					? value(m.slice(REST.length).split(':')[0]) - value(m.slice(REST.length).split(':')[1])
+					: (exact[m] ?? 0);
+			return { body, truth: new Map([...ids].map((id) => [id, value(parseKey(id).measure)])) };
+		};
+		const { problems } = analyse([version(risk('<5'), 3)], []);
+		expect(problems.some((p) => p.includes('marac_referred_high "[c]"'))).toBe(true);
+		expect(analyse([version(risk(12), 12)], []).problems).toEqual([]);
 	});
 
 	it('flags a cell withheld in v1 and printed, unchanged, in v2; passes a changed one withheld again', () => {

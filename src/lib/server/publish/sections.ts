@@ -183,7 +183,7 @@ async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
 						`Crimes recorded from ${monthLong(provisionalFrom)} were recorded less than 90 days before the data were extracted: their charge rate will still rise as investigations finish.`
 					]
 				: []),
-			'Stalking means the offence codes in the force\'s "stalking" group (Home Office codes 8Q and 8R by default).'
+			'Stalking means the offence codes in the force\'s "stalking" group (by default Home Office code 8Q alone).'
 		],
 		figures,
 		sums: [],
