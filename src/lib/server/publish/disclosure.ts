@@ -1,7 +1,9 @@
 // Disclosure control for a published summary: withheld counts, rounding, and the stats that follow.
 // Small counts are shown as `<t`; further counts as `[c]` until no withheld count can be worked out
 // by subtraction across the summary's tables or against the version it replaces (metrics.md
-// "Disclosure control"). Pure: exact figures in, published figures and the method note out.
+// "Disclosure control"), nor any small count a total leaves once its printed parts are taken away
+// (crimes outside the force's areas). Pure: exact figures in, published figures and the method
+// note out.
 import { monthRange } from '../../months';
 import {
 	belowThreshold,
@@ -72,6 +74,8 @@ export function protect(
 	const figures = input.figures.map((f) => publishFigure(f, fates, settings, stats));
 	const suppressed = [...fates].filter(([, fate]) => fate !== 'published').map(([id]) => id);
 	for (const v of system.vars) if (v.current) countFate(v, settings.threshold, stats);
+	for (const [v, kind] of system.forRemainder)
+		if (system.vars[v].fate === 'secondary') stats.forRemainder.set(v, kind);
 	return {
 		figures,
 		suppressed: suppressed.sort(),
@@ -197,11 +201,48 @@ function readCounts(figures: Figure[], version: Version): Map<string, CountCell>
 }
 
 // ---------------------------------------------------------------------------------------------
-// Relations a reader can see between printed counts: total = Σ parts
+// Relations a reader can see between printed counts: total = Σ parts (+ what is left)
+
+/** Which relation a remainder is left over from, for the method note and messages. */
+type RemainderKind = 'areas' | 'months' | 'parts';
+
+/**
+ * What is left of a printed total once every printed part is taken away: crimes recorded for the
+ * force with no area or outside its list, an area or month that is not printed, people with no
+ * role. It is never printed, but a reader works it out as exactly as any printed cell, so it is a
+ * count in its own right (a virtual cell): 1 to t−1 of them must not be recoverable, as if it were
+ * printed as `<t`.
+ */
+interface Remainder {
+	/** `remainder|<relation>|<total's id>`: one remainder per relation, never printed. */
+	id: string;
+	value: number;
+	kind: RemainderKind;
+	/** The total it is left over from. */
+	total: string;
+	/** How many printed parts are taken away. */
+	parts: number;
+}
+
+/** Where a remainder's count is, in words: for error messages, after the total's id. */
+const REMAINDER_WHERE: Record<RemainderKind, string> = {
+	areas: 'outside the areas shown',
+	months: 'in none of the months shown',
+	parts: 'in none of the parts shown for it'
+};
+
+/** The same for the method note, which names no cell. */
+const REMAINDER_NOTE: Record<RemainderKind, string> = {
+	areas: 'the number counted for the force but outside the areas shown',
+	months: 'the number counted for a period but in none of the months shown',
+	parts: 'the number counted in a total but in none of the parts shown for it'
+};
 
 interface Relation {
 	total: string;
 	parts: string[];
+	/** total = Σ parts + remainder, when the printed parts fall short of the total. */
+	remainder?: Remainder;
 }
 
 function relationsOf(
@@ -220,23 +261,42 @@ function relationsOf(
 }
 
 /**
- * total = Σ parts when every part is printed and they add up exactly. When they do not (a person
- * counted in two months, crimes with no area), the remainder is an unpublished unknown and the
- * relation tells a reader nothing, so it is left out.
+ * total = Σ printed parts + remainder. A reader takes every printed part from the total, so what
+ * is left is known exactly whether or not every part is printed:
+ *
+ * - 0: an exact sum, read as one (as if a reader knew there was nothing outside the parts, which
+ *   is the most they could know, so the safe reading), with the printed parts alone.
+ * - 1 or more: the remainder is a virtual cell (see Remainder), and the relation holds with it.
+ * - below 0: the parts overlap (a person counted in two months, two roles or two areas), and
+ *   the difference is the number of repeats, not a count of anyone, so there is nothing to
+ *   protect in it. What a reader still knows, that the total is no more than the parts, is an
+ *   inequality this system of equations does not carry, so the relation is left out as before.
+ *   (Read alone with the other parts printed, it cannot pin a `<t` part: it bounds the part below
+ *   by its value less the repeats, one or more less, so for t of 3 or more two values still fit.
+ *   Combined with other sums it might: a gap, if a small one.)
+ *
+ * With no part printed there is nothing to take away: no relation.
  */
-function exactRelation(
+function relationOf(
 	cells: Map<string, CountCell>,
 	total: CountCell,
-	partIds: string[]
+	partIds: string[],
+	kind: RemainderKind,
+	relation: string
 ): Relation[] {
-	if (partIds.length === 0) return [];
-	let sum = 0;
-	for (const id of partIds) {
-		const part = cells.get(id);
-		if (!part) return [];
-		sum += part.value;
-	}
-	return sum === total.value ? [{ total: total.id, parts: partIds }] : [];
+	const parts = partIds.filter((id) => cells.has(id));
+	if (parts.length === 0) return [];
+	const left = parts.reduce((n, id) => n - (cells.get(id) as CountCell).value, total.value);
+	if (left === 0) return [{ total: total.id, parts }];
+	if (left < 0) return [];
+	const id = `remainder|${relation}|${total.id}`;
+	return [
+		{
+			total: total.id,
+			parts,
+			remainder: { id, value: left, kind, total: total.id, parts: parts.length }
+		}
+	];
 }
 
 function monthsOf(c: CountCell): string[] {
@@ -248,10 +308,12 @@ function timeRelations(cells: Map<string, CountCell>): Relation[] {
 	return [...cells.values()]
 		.filter((c) => c.scope.from < c.scope.to)
 		.flatMap((c) =>
-			exactRelation(
+			relationOf(
 				cells,
 				c,
-				monthsOf(c).map((m) => cellId(c.measure, { ...c.scope, from: m, to: m }))
+				monthsOf(c).map((m) => cellId(c.measure, { ...c.scope, from: m, to: m })),
+				'months',
+				'months'
 			)
 		);
 }
@@ -261,10 +323,12 @@ function areaRelations(cells: Map<string, CountCell>, areas: string[]): Relation
 	return [...cells.values()]
 		.filter((c) => c.scope.area === FORCE)
 		.flatMap((c) =>
-			exactRelation(
+			relationOf(
 				cells,
 				c,
-				areas.map((area) => cellId(c.measure, { ...c.scope, area }))
+				areas.map((area) => cellId(c.measure, { ...c.scope, area })),
+				'areas',
+				'areas'
 			)
 		);
 }
@@ -274,12 +338,14 @@ function areaTimeRelations(cells: Map<string, CountCell>, areas: string[]): Rela
 	return [...cells.values()]
 		.filter((c) => c.scope.area === FORCE && c.scope.from < c.scope.to)
 		.flatMap((c) =>
-			exactRelation(
+			relationOf(
 				cells,
 				c,
 				areas.flatMap((area) =>
 					monthsOf(c).map((m) => cellId(c.measure, { ...c.scope, area, from: m, to: m }))
-				)
+				),
+				'areas',
+				'area-months'
 			)
 		);
 }
@@ -294,10 +360,15 @@ function partRelations(cells: Map<string, CountCell>): Relation[] {
 	}
 	return [...cells.values()]
 		.filter((c) => c.scope.part === undefined && partsOf.has(c.id))
-		.flatMap((c) => exactRelation(cells, c, partsOf.get(c.id) ?? []));
+		.flatMap((c) => relationOf(cells, c, partsOf.get(c.id) ?? [], 'parts', 'parts'));
 }
 
-/** Declared sums between measures: the builder says they are exact, so a mismatch is its bug. */
+/**
+ * Declared sums between measures: the builder says they are exact, so a mismatch is its bug. When
+ * only some of the parts are printed (risk assessed = standard + medium + high, with high alone
+ * printed), the total less those printed is the rest of the parts together, worked out exactly:
+ * a remainder, as for any other relation.
+ */
 function measureRelations(
 	cells: Map<string, CountCell>,
 	sums: MeasureSum[],
@@ -307,14 +378,23 @@ function measureRelations(
 	for (const sum of sums) {
 		for (const total of cells.values()) {
 			if (total.measure !== sum.total) continue;
-			const parts = sum.parts.map((p) => cells.get(cellId(p, total.scope)));
-			if (parts.length === 0 || parts.some((p) => !p)) continue;
-			const added = parts.reduce((s, p) => s + (p as CountCell).value, 0);
-			if (added !== total.value)
+			const parts = sum.parts.flatMap((p) => cells.get(cellId(p, total.scope)) ?? []);
+			if (parts.length === 0) continue;
+			const added = parts.reduce((s, p) => s + p.value, 0);
+			const all = parts.length === sum.parts.length;
+			if (all ? added !== total.value : added > total.value)
 				throw new DisclosureError(
-					`${version === 'prior' ? 'In the version this one replaces, ' : ''}${sum.total} is ${total.value} for ${total.scope.area} ${total.scope.from} to ${total.scope.to}, but ${sum.parts.join(' + ')} add up to ${added}: the declared sum does not hold, so the figures are inconsistent.`
+					`${version === 'prior' ? 'In the version this one replaces, ' : ''}${sum.total} is ${total.value} for ${total.scope.area} ${total.scope.from} to ${total.scope.to}, but ${all ? sum.parts.join(' + ') : `${parts.map((p) => p.measure).join(' + ')} (of ${sum.parts.join(' + ')})`} add up to ${added}: the declared sum does not hold, so the figures are inconsistent.`
 				);
-			out.push({ total: total.id, parts: parts.map((p) => (p as CountCell).id) });
+			out.push(
+				...relationOf(
+					cells,
+					total,
+					parts.map((p) => p.id),
+					'parts',
+					`sum:${sum.parts.join('+')}`
+				)
+			);
 		}
 	}
 	return out;
@@ -339,6 +419,11 @@ interface Variable {
 	priorWithheld: boolean;
 	/** Already recoverable from the version this replaces alone: nothing now can hide it. */
 	revealed: boolean;
+	/**
+	 * A remainder (virtual cell): never printed, so unknown to a reader from the start and never
+	 * chosen to withhold, nor in the output. Not current: it has no fate of its own.
+	 */
+	remainder?: Remainder;
 }
 
 interface Equation {
@@ -356,6 +441,8 @@ interface System {
 	threshold: number;
 	/** Variables shown to take another value in some solution: not recoverable, now or later. */
 	free: Set<number>;
+	/** Cells withheld for a small remainder (the round's recoverable number was one), by kind. */
+	forRemainder: Map<number, RemainderKind>;
 }
 
 interface PriorCells {
@@ -412,6 +499,32 @@ function buildSystem(
 			});
 		}
 	}
+	// Remainders after every printed cell (so a printed cell is handled first in each round), the
+	// prior's after the current ones, with the same id and value the same number, as for cells.
+	const addRemainders = (relations: Relation[], index: Map<string, number>) => {
+		for (const { remainder: r } of relations) {
+			if (!r || index.has(r.id)) continue;
+			const same = current.get(r.id);
+			if (same !== undefined && vars[same].value === r.value) {
+				index.set(r.id, same);
+				continue;
+			}
+			index.set(r.id, vars.length);
+			vars.push({
+				id: r.id,
+				value: r.value,
+				at: r.total,
+				current: false,
+				fate: 'published',
+				fixed: false,
+				priorWithheld: false,
+				revealed: false,
+				remainder: r
+			});
+		}
+	};
+	addRemainders(relations, current);
+	if (prior) addRemainders(prior.relations, previous);
 	for (const v of vars) {
 		if (!v.current) continue;
 		if (isSmall(v.value, threshold)) v.fate = 'primary';
@@ -421,7 +534,9 @@ function buildSystem(
 	const seen = new Set<string>();
 	const add = (r: Relation, index: Map<string, number>, isPrior: boolean) => {
 		const total = index.get(r.total) as number;
-		const parts = r.parts.map((p) => index.get(p) as number);
+		const parts = [...r.parts, ...(r.remainder ? [r.remainder.id] : [])].map(
+			(p) => index.get(p) as number
+		);
 		// Per version: the prior's own equations must all be there for markRevealedByPrior.
 		const key = `${isPrior}:${total}=${[...parts].sort((a, b) => a - b).join('+')}`;
 		if (seen.has(key)) return;
@@ -434,7 +549,7 @@ function buildSystem(
 	equations.forEach((e, i) => {
 		for (const v of new Set([e.total, ...e.parts])) byVar[v].push(i);
 	});
-	return { vars, equations, byVar, threshold, free: new Set() };
+	return { vars, equations, byVar, threshold, free: new Set(), forRemainder: new Map() };
 }
 
 function isSmall(value: number, threshold: number): boolean {
@@ -456,7 +571,7 @@ function markRevealedByPrior(s: System): void {
 		equations: s.equations.filter((e) => e.prior),
 		free: new Set()
 	};
-	const known = (v: Variable) => !v.priorWithheld;
+	const known = (v: Variable) => !v.priorWithheld && !v.remainder;
 	for (const i of recoverable(priorOnly, known)) s.vars[i].revealed = true;
 }
 
@@ -516,6 +631,7 @@ function suppressFurther(s: System, hasPrior: boolean): void {
 	// never be hidden); solutions remembered for the earlier choices need not hold for these.
 	for (const v of s.vars) if (v.fate === 'secondary') v.fate = 'published';
 	s.free.clear();
+	s.forRemainder.clear();
 	if (withholdRounds(s, (v) => safe.has(v) && s.vars[v].fate === 'published')) return;
 	for (const v of safe) if (s.vars[v].fate === 'published') s.vars[v].fate = 'secondary';
 }
@@ -525,9 +641,17 @@ function withholdRounds(s: System, candidate: (v: number) => boolean): boolean {
 	for (;;) {
 		const pinned = recoverable(s, isKnown);
 		if (pinned.length === 0) return true;
-		const pick = pinned.map((u) => chooseCell(s, u, candidate)).find((p) => p !== undefined);
+		let pick: number | undefined;
+		let cause = -1;
+		for (const u of pinned) {
+			pick = chooseCell(s, u, candidate);
+			cause = u;
+			if (pick !== undefined) break;
+		}
 		if (pick === undefined) return false;
 		s.vars[pick].fate = 'secondary';
+		const r = s.vars[cause].remainder;
+		if (r) s.forRemainder.set(pick, r.kind);
 	}
 }
 
@@ -637,6 +761,7 @@ function reading(s: System, e: Equation): string {
 	const shown = (v: number) => {
 		const x = s.vars[v];
 		if (isKnown(x)) return String(x.value);
+		if (x.remainder) return 'the rest';
 		return isSmall(x.value, s.threshold) ? belowThreshold(s.threshold) : WITHHELD;
 	};
 	const parts = e.parts.map(shown);
@@ -652,23 +777,29 @@ function reading(s: System, e: Equation): string {
 function unprotectable(most: System, u: number, hasPrior: boolean): DisclosureError {
 	const t = most.threshold;
 	const x = most.vars[u];
-	const ranges = `${belowThreshold(t)} is 1 to ${t - 1}, ${WITHHELD} is 0 or ${t} and over`;
+	const rest = (e: number) =>
+		[most.equations[e].total, ...most.equations[e].parts].some((v) => most.vars[v].remainder);
+	const ranges = (es: number[]) =>
+		`${belowThreshold(t)} is 1 to ${t - 1}, ${WITHHELD} is 0 or ${t} and over${es.some(rest) ? ', the rest (never printed) is 0 or more' : ''}`;
 	const alone = most.byVar[u].find((e) => {
 		const comp = components({ ...most, equations: [most.equations[e]] }, isKnown)[0];
 		const i = comp.vars.indexOf(u);
 		const values = comp.vars.map((v) => most.vars[v].value);
-		return linearlyPinned(comp)[i] || intervalPinned(comp, values, t)[i];
+		const byInterval = intervalPinned(comp, values, readerRanges(most, comp, Infinity), t);
+		return linearlyPinned(comp)[i] || byInterval[i];
 	});
 	let why: string;
 	if (alone !== undefined) {
 		const e = most.equations[alone];
-		const role =
-			e.total === u
+		const count = (n: number) => (n === 1 ? 'count' : `${n} counts`);
+		const role = x.remainder
+			? `it is what is left of ${x.remainder.total} once the ${count(x.remainder.parts)} printed for it ${x.remainder.parts === 1 ? 'is' : 'are'} taken away`
+			: e.total === u
 				? `it is the total of ${e.parts.length === 1 ? most.vars[e.parts[0]].id : `${e.parts.length} counts`}`
-				: `it is one of the ${e.parts.length === 1 ? 'count' : `${e.parts.length} counts`} that add up to ${most.vars[e.total].id}`;
-		why = `${role}${e.prior ? ' in the version this one replaces' : ''}, and with every count that could be withheld withheld that sum reads ${reading(most, e)} (${ranges}), which leaves it only one value`;
+				: `it is one of the ${count(e.parts.length)} that add up to ${most.vars[e.total].id}`;
+		why = `${role}${e.prior ? ' in the version this one replaces' : ''}, and with every count that could be withheld withheld that sum reads ${reading(most, e)} (${ranges([alone])}), which leaves it only one value`;
 	} else {
-		why = `the ${most.byVar[u].length} sums it is in, read together with every count that could be withheld withheld (${ranges}), leave it only one value`;
+		why = `the ${most.byVar[u].length} sums it is in, read together with every count that could be withheld withheld (${ranges(most.byVar[u])}), leave it only one value`;
 	}
 	const around = alone === undefined ? most.byVar[u] : [alone];
 	const printedBefore =
@@ -678,11 +809,17 @@ function unprotectable(most: System, u: number, hasPrior: boolean): DisclosureEr
 				(v) => most.vars[v].fixed || most.vars[v].revealed
 			)
 		);
-	const place = x.current
-		? `It is printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)}.`
-		: `It was printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)} of the version this one replaces.`;
+	// A remainder is printed nowhere: its role above says where it comes from.
+	const place = x.remainder
+		? ''
+		: x.current
+			? ` It is printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)}.`
+			: ` It was printed in ${x.at.charAt(0).toLowerCase()}${x.at.slice(1)} of the version this one replaces.`;
+	const what = x.remainder
+		? `number counted in ${x.remainder.total} but ${REMAINDER_WHERE[x.remainder.kind]}`
+		: `withheld count ${x.id}`;
 	return new DisclosureError(
-		`The withheld count ${x.id} could be worked out from the published counts${hasPrior ? ' of this summary or the version it replaces' : ''}, and no further count can be withheld to prevent it: ${why}. ${place} To publish, print fewer of the counts it adds up with (leave out a total or a breakdown of it), or choose another period, area level or threshold${printedBefore ? '; counts the version this one replaces printed cannot be withheld now' : ''}.`
+		`The ${what} could be worked out from the published counts${hasPrior ? ' of this summary or the version it replaces' : ''}, and no further count can be withheld to prevent it: ${why}.${place} To publish, print fewer of the counts it adds up with (leave out a total or a breakdown of it), or choose another period, area level or threshold${printedBefore ? '; counts the version this one replaces printed cannot be withheld now' : ''}.`
 	);
 }
 
@@ -709,6 +846,7 @@ interface Component {
  * whole system within the markers' ranges, which also catches pins that only show when
  * equations are combined with the ranges (a 2 × 2 block of withheld cells, for one). Not exact:
  * the first two only, a quick look that finds fewer pins, but every one it finds is real.
+ * Remainders of t or more are left out of the answer: one may be worked out (see relationOf).
  */
 function recoverable(s: System, known: (v: Variable) => boolean, exact = true): number[] {
 	const t = s.threshold;
@@ -717,9 +855,11 @@ function recoverable(s: System, known: (v: Variable) => boolean, exact = true): 
 	for (const comp of components(s, known)) {
 		const values = comp.vars.map((v) => s.vars[v].value);
 		const linear = linearlyPinned(comp);
-		const byInterval = intervalPinned(comp, values, t);
-		const domains = values.map((v) => rangeOf(v, t, cap));
+		const byInterval = intervalPinned(comp, values, readerRanges(s, comp, Infinity), t);
+		const domains = readerRanges(s, comp, cap);
 		comp.vars.forEach((g, i) => {
+			// A remainder of t or more may be worked out: it is a count that could be printed.
+			if (!mustNotBeWorkedOut(s.vars[g], t)) return;
 			if (linear[i] || byInterval[i]) pinned.push(g);
 			else if (exact && !s.free.has(g) && !hasSecondSolution(comp, i, values, domains, s.free))
 				pinned.push(g);
@@ -817,6 +957,25 @@ function linearlyPinned(comp: Component): boolean[] {
 type Interval = [number, number];
 type Domain = Interval[];
 
+/**
+ * What a reader knows of each unknown in a component: a withheld cell's marker (rangeOf), and of
+ * a remainder only that it is 0 or more. It is not printed, so no marker says whether it is
+ * small: a reader who could tell it apart from 0 or from t and over would know more than the
+ * summary shows. (Treating a small one as 1..t−1 would only withhold more, never less.) And as it
+ * is worked out as a count, whether 1 to t−1 of them can be is what matters, as for `<t` (below).
+ */
+function readerRanges(s: System, comp: Component, cap: number): Domain[] {
+	return comp.vars.map((g): Domain => {
+		const x = s.vars[g];
+		return x.remainder ? [[0, cap]] : rangeOf(x.value, s.threshold, cap);
+	});
+}
+
+/** Every withheld cell, and a remainder of 1 to t−1 (a small count, as if shown as `<t`). */
+function mustNotBeWorkedOut(x: Variable, t: number): boolean {
+	return !x.remainder || isSmall(x.value, t);
+}
+
 /** What a reader knows of a withheld cell from its marker: `<t` is 1..t−1, `[c]` is 0 or ≥ t. */
 function rangeOf(value: number, t: number, cap: number): Domain {
 	return isSmall(value, t)
@@ -861,12 +1020,13 @@ function size(d: Domain): number {
 }
 
 /**
- * One equation at a time: the values a `<t` member could take given what the other members'
- * markers allow (total 6 = `<5` + `[c]` leaves only 1 + 5). Fewer than two and it is recoverable.
+ * One equation at a time: the values a small member (`<t`, or a remainder of 1 to t−1) could take
+ * given what the other members' ranges allow (total 6 = `<5` + `[c]` leaves only 1 + 5; 50 = 20
+ * + 27 + the rest leaves the rest only 3). Fewer than two within its own range and it is
+ * recoverable.
  */
-function intervalPinned(comp: Component, values: number[], t: number): boolean[] {
+function intervalPinned(comp: Component, values: number[], ranges: Domain[], t: number): boolean[] {
 	const pinned = new Array<boolean>(comp.vars.length).fill(false);
-	const ranges = values.map((v) => rangeOf(v, t, Infinity));
 	for (const row of comp.rows) {
 		if (row.coefs.some((a) => Math.abs(a) !== 1)) continue;
 		row.vars.forEach((v, k) => {
@@ -878,7 +1038,7 @@ function intervalPinned(comp: Component, values: number[], t: number): boolean[]
 			});
 			let x = addDomains([[row.rhs, row.rhs]], negate(others));
 			if (row.coefs[k] < 0) x = negate(x);
-			if (size(intersect(x, 1, t - 1)) < 2) pinned[v] = true;
+			if (size(ranges[v].flatMap(([lo, hi]) => intersect(x, lo, hi))) < 2) pinned[v] = true;
 		});
 	}
 	return pinned;
@@ -1020,6 +1180,8 @@ interface Stats {
 	estimatesWithheld: number;
 	ratiosWithheld: number;
 	mediansWithheld: number;
+	/** Further cells withheld for a small remainder, by kind of remainder. */
+	forRemainder: Map<number, RemainderKind>;
 }
 
 function emptyStats(): Stats {
@@ -1032,7 +1194,8 @@ function emptyStats(): Stats {
 		ratesWithheldCount: 0,
 		estimatesWithheld: 0,
 		ratiosWithheld: 0,
-		mediansWithheld: 0
+		mediansWithheld: 0,
+		forRemainder: new Map()
 	};
 }
 
@@ -1171,6 +1334,19 @@ function notesFor(stats: Stats, s: DisclosureSettings, hasPrior: boolean): strin
 		notes.push(
 			`${n} further ${plural(n, 'count is', 'counts are')} shown as ${WITHHELD} so that ${plural(n, 'it', 'they')} cannot be worked out by subtraction${hasPrior ? ', nor by comparing this version with the one it replaces' : ''}.`
 		);
+		const k = stats.forRemainder.size;
+		if (k > 0) {
+			const kinds = (Object.keys(REMAINDER_NOTE) as RemainderKind[]).filter((kind) =>
+				[...stats.forRemainder.values()].includes(kind)
+			);
+			const who =
+				k === n
+					? plural(n, 'It also keeps', 'They also keep')
+					: `${k === 1 ? 'One' : k} of them also ${plural(k, 'keeps', 'keep')}`;
+			notes.push(
+				`${who} ${kinds.map((kind) => REMAINDER_NOTE[kind]).join(' and ')} from being worked out.`
+			);
+		}
 	}
 	if (stats.rounded > 0)
 		notes.push(
