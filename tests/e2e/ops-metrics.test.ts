@@ -61,15 +61,15 @@ describe('operators’ metrics', () => {
 			expect((await get(`/api/v1/areas${q}`, 'ana.lyst')).status).toBe(200);
 		}
 		// One upload loaded, one refused (a header that is no kind of extract).
-		const post = (body: string | Buffer) =>
+		const post = (body: string) =>
 			fetch(`${server.url}/api/v1/extracts?kind=arrests&mode=merge`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${tokens['ana.lyst']}`, 'content-type': 'text/csv' },
 				body
 			});
-		expect((await post(fs.readFileSync(path.join(fixtures, 'arrests-valid.csv')))).status).toBe(
-			201
-		);
+		expect(
+			(await post(fs.readFileSync(path.join(fixtures, 'arrests-valid.csv'), 'utf8'))).status
+		).toBe(201);
 		// (A header of no kind is refused as unsupported content: 415.)
 		expect((await post('not,an,arrests,header\n1,2,3,4\n')).status).toBe(415);
 

@@ -104,7 +104,11 @@ export function riskFigure(s: SafeguardingResult, id: string, title: string): Fi
 		columns: [
 			monthColumn,
 			{ key: 'recorded', label: 'Stalking crimes recorded', type: 'count' },
-			{ key: 'risk_assessed', label: `Risk assessed within ${days} days`, type: 'count' },
+			{
+				key: 'risk_assessed',
+				label: `Risk assessed within ${days} day${days === 1 ? '' : 's'}`,
+				type: 'count'
+			},
 			{
 				key: 'risk_assessment_rate',
 				label: 'Risk assessment rate',
@@ -242,14 +246,26 @@ export function inForceFigure(s: SafeguardingResult, id: string, title: string):
 }
 
 /** The recognition of stalking among harassment-type crimes, and crimes reclassified to stalking. */
-export function recognitionFigure(s: SafeguardingResult, id: string, title: string): Figure {
+export function recognitionFigure(
+	s: SafeguardingResult,
+	id: string,
+	title: string,
+	/** The stalking group is 8Q alone, so "recorded as stalking" is the crimes recorded elsewhere. */
+	opts: { sameAsRecorded?: boolean } = {}
+): Figure {
 	return {
 		id,
 		title,
 		columns: [
 			monthColumn,
 			{ key: 'harassment_type_crimes', label: 'Harassment-type crimes', type: 'count' },
-			{ key: 'stalking_recorded', label: 'Recorded as stalking', type: 'count' },
+			{
+				key: 'stalking_recorded',
+				label: 'Recorded as stalking',
+				type: 'count',
+				// One number printed twice is one cell to disclosure control.
+				...(opts.sameAsRecorded ? { measure: 'recorded' } : {})
+			},
 			{
 				key: 'stalking_share',
 				label: 'Share recorded as stalking',

@@ -436,7 +436,8 @@ async function safeguardingSection(c: BuildContext): Promise<SectionBuild> {
 		recognitionFigure(
 			s,
 			'safeguarding-recognition',
-			`Stalking recorded as stalking among harassment-type crimes, ${c.periodText}`
+			`Stalking recorded as stalking among harassment-type crimes, ${c.periodText}`,
+			{ sameAsRecorded: f.codes.length === 1 && f.codes[0] === '8Q' }
 		),
 		journeyRowFigure(
 			j,
@@ -475,7 +476,7 @@ async function safeguardingSection(c: BuildContext): Promise<SectionBuild> {
 			const parts: string[] = [];
 			if (risk) {
 				parts.push(
-					`In ${c.periodText}, ${countWords(risk.risk_assessed)} of ${countWords(risk.recorded, 'stalking crimes')} (${rateWords(risk.risk_assessment_rate)}) were risk assessed within ${days} days, and ${countWords(risk.advocacy_referred)} (${rateWords(risk.advocacy_rate)}) were referred to specialist advocacy.`
+					`In ${c.periodText}, ${countWords(risk.risk_assessed)} of ${countWords(risk.recorded, 'stalking crimes')} (${rateWords(risk.risk_assessment_rate)}) were risk assessed within ${days} day${days === 1 ? '' : 's'}, and ${countWords(risk.advocacy_referred)} (${rateWords(risk.advocacy_rate)}) were referred to specialist advocacy.`
 				);
 			}
 			if (ord) {
