@@ -25,7 +25,7 @@ import {
 	riskFigure,
 	SAFEGUARDING_SUMS
 } from '../metrics/declared';
-import { ROLE_LABELS } from '../../labels';
+import { orderTypesLabel, ROLE_LABELS } from '../../labels';
 import type { AreaLevel, SectionId } from './request';
 
 export interface SectionBuild {
@@ -446,9 +446,7 @@ async function safeguardingSection(c: BuildContext): Promise<SectionBuild> {
 			periodLabel(c.from, c.to)
 		)
 	);
-	const orderTypes = s.settings.order_types
-		.map((o) => o.replace(/_/g, ' ').toUpperCase())
-		.join(' and ');
+	const orderTypes = orderTypesLabel(s.settings.order_types);
 	const missing = [
 		...(assessments ? [] : ['risk assessments']),
 		...(orders ? [] : ['protective orders'])
