@@ -381,12 +381,12 @@ describe('safeguarding and journey API over HTTP', () => {
 		key: string;
 		label: string;
 		count: number | null;
-		denominator_key: string | null;
+		of: string | null;
 		denominator: number | null;
 		rate: number | null;
 		kind: string;
 	};
-	type Journey = { filters: Record<string, unknown>; crimes: Step[]; orders: Step[] };
+	type Journey = { filters: Record<string, unknown>; steps: Step[]; orders: Step[] };
 
 	it('answers safeguarding per month and in total, as worked out by hand, in the documented shape', async () => {
 		const body = await json<Sg>(await get(`/api/v1/metrics/safeguarding?${PERIOD}`));
@@ -419,7 +419,7 @@ describe('safeguarding and journey API over HTTP', () => {
 
 	it('answers the journey as worked out by hand, each step with its denominator', async () => {
 		const body = await json<Journey>(await get(`/api/v1/metrics/journey?${PERIOD}`));
-		expect(Object.keys(body).sort()).toEqual(['crimes', 'filters', 'orders', 'settings']);
+		expect(Object.keys(body).sort()).toEqual(['filters', 'orders', 'settings', 'steps']);
 		expect(body.filters).toMatchObject({ from: '2024-01', to: '2024-04', area: 'all' });
 		const r = (
 			k: string,
@@ -432,12 +432,12 @@ describe('safeguarding and journey API over HTTP', () => {
 			key: k,
 			label,
 			count,
-			denominator_key: of,
+			of,
 			denominator: den,
 			rate: den === null ? null : den === 0 ? null : count / den,
 			kind
 		});
-		expect(body.crimes).toEqual([
+		expect(body.steps).toEqual([
 			// 9 stalking crimes recorded Jan-Apr.
 			r('recorded', 'Stalking crimes recorded', 9, 'crimes', null, null),
 			// Linked to an incident flagged stalking_identified: C01 (I1), C06 (I3), C07 (I4) = 3
@@ -468,16 +468,9 @@ describe('safeguarding and journey API over HTTP', () => {
 		]);
 		expect(body.orders).toEqual([
 			// P1 P2 P3 P4 P6 (P5 a dvpo) = 5; granted P1 P2 = 2 of 5; breached P2 = 1 of 2.
-			r('orders_applied', 'Orders applied for', 5, 'protective_orders', null, null),
-			r('orders_granted', 'Granted', 2, 'protective_orders', 'orders_applied', 5),
-			r(
-				'orders_breached',
-				'Granted and breached at least once',
-				1,
-				'protective_orders',
-				'orders_granted',
-				2
-			)
+			r('applied', 'Orders applied for', 5, 'protective_orders', null, null),
+			r('granted', 'Granted', 2, 'protective_orders', 'applied', 5),
+			r('breached', 'Granted and breached at least once', 1, 'protective_orders', 'granted', 2)
 		]);
 		countsAreIntegers(body);
 		expectSchema('JourneyResult', body);
@@ -524,7 +517,7 @@ describe('safeguarding and journey API over HTTP', () => {
 		// breached 0 of 0 granted (rate null); its crime steps: recorded 4, identified C07 (I4) = 1,
 		// assessed C03 C07 = 2, advocacy 0, arrested C03 = 1, charged C03 C07 = 2.
 		const j = await json<Journey>(await get(`/api/v1/metrics/journey?${PERIOD}&area=Bassetlaw`));
-		expect(j.crimes.map((s) => s.count)).toEqual([4, 1, 2, 0, 1, 2]);
+		expect(j.steps.map((s) => s.count)).toEqual([4, 1, 2, 0, 1, 2]);
 		expect(j.orders.map((s) => [s.count, s.denominator, s.rate])).toEqual([
 			[1, null, null],
 			[0, 1, 0],
@@ -582,7 +575,7 @@ describe('safeguarding and journey API over HTTP', () => {
 		// DA Y harassment-type: C01 C03 C04 C06 C08 C09 C11 = 7; identified C01 C06 = 2; assessed
 		// C01 C03 C09 = 3; advocacy C01 C06 = 2; arrested C01 C03 C04 C06 C09 = 5; charged C01 C03 C04
 		// C09 = 4.
-		expect(j.crimes.map((s) => s.count)).toEqual([7, 2, 3, 2, 5, 4]);
+		expect(j.steps.map((s) => s.count)).toEqual([7, 2, 3, 2, 5, 4]);
 		expect(j.orders.map((s) => s.count)).toEqual([5, 2, 1]);
 	});
 
@@ -641,18 +634,18 @@ describe('safeguarding and journey API over HTTP', () => {
 		const text = await res.text();
 		const byAccept = await get(`/api/v1/metrics/journey?${PERIOD}`, { accept: 'text/csv' });
 		expect(await byAccept.text()).toBe(text);
-		expect(text.split('\r\n')[0]).toBe('funnel,step,label,count,out_of,denominator,rate,kind');
+		expect(text.split('\r\n')[0]).toBe('funnel,step,label,count,of,denominator,rate,kind');
 		const rows = parseCsv(text);
-		expect(rows.map((r) => [r.funnel, r.step, r.count, r.out_of, r.denominator])).toEqual([
+		expect(rows.map((r) => [r.funnel, r.step, r.count, r.of, r.denominator])).toEqual([
 			['crimes', 'recorded', '9', '', ''],
 			['crimes', 'identified_at_first_contact', '3', 'recorded', '9'],
 			['crimes', 'risk_assessed', '4', 'recorded', '9'],
 			['crimes', 'advocacy_referred', '2', 'recorded', '9'],
 			['crimes', 'arrested', '4', 'recorded', '9'],
 			['crimes', 'charged', '4', 'recorded', '9'],
-			['orders', 'orders_applied', '5', '', ''],
-			['orders', 'orders_granted', '2', 'orders_applied', '5'],
-			['orders', 'orders_breached', '1', 'orders_granted', '2']
+			['orders', 'applied', '5', '', ''],
+			['orders', 'granted', '2', 'applied', '5'],
+			['orders', 'breached', '1', 'granted', '2']
 		]);
 		expect(Number(rows[2].rate)).toBeCloseTo(4 / 9, 12);
 		expect(rows[7].rate).toBe('0.4');
@@ -734,10 +727,10 @@ describe('the journey with the safeguarding extracts not loaded', () => {
 		const res = await get(`/api/v1/metrics/journey?${PERIOD}`);
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as {
-			crimes: Record<string, unknown>[];
+			steps: Record<string, unknown>[];
 			orders: Record<string, unknown>[];
 		};
-		expect(body.crimes.map((s) => [s.key, s.count, s.denominator, s.rate])).toEqual([
+		expect(body.steps.map((s) => [s.key, s.count, s.denominator, s.rate])).toEqual([
 			['recorded', 9, null, null],
 			['identified_at_first_contact', 3, 9, 3 / 9],
 			// risk_assessments is empty: unknown, not zero -- and no denominator or rate either.
@@ -747,9 +740,9 @@ describe('the journey with the safeguarding extracts not loaded', () => {
 			['charged', 4, 9, 4 / 9]
 		]);
 		expect(body.orders.map((s) => [s.key, s.count, s.denominator, s.rate, s.kind])).toEqual([
-			['orders_applied', null, null, null, 'protective_orders'],
-			['orders_granted', null, null, null, 'protective_orders'],
-			['orders_breached', null, null, null, 'protective_orders']
+			['applied', null, null, null, 'protective_orders'],
+			['granted', null, null, null, 'protective_orders'],
+			['breached', null, null, null, 'protective_orders']
 		]);
 		expectSchema('JourneyResult', body);
 		// The CSV leaves those counts empty rather than writing 0.
@@ -761,9 +754,9 @@ describe('the journey with the safeguarding extracts not loaded', () => {
 			['advocacy_referred', ''],
 			['arrested', '4'],
 			['charged', '4'],
-			['orders_applied', ''],
-			['orders_granted', ''],
-			['orders_breached', '']
+			['applied', ''],
+			['granted', ''],
+			['breached', '']
 		]);
 	});
 

@@ -196,7 +196,7 @@ function expectSentences(
 		);
 	}
 	// The journey: every crime step's count and share, in order.
-	const [recorded, ...steps] = j.crimes;
+	const [recorded, ...steps] = j.steps;
 	expect(sentences.journey).toBe(
 		`Of ${fmtCount(recorded.count)} stalking crimes recorded, ${steps
 			.map((st) =>
@@ -218,8 +218,8 @@ function expectSentences(
 	expect(applied.count).toBe(t.orders_applied);
 	expect(granted.count).toBe(t.orders_granted);
 	expect(recorded.count).toBe(t.recorded);
-	expect(j.crimes.find((st) => st.key === 'risk_assessed')!.count).toBe(t.risk_assessed);
-	expect(j.crimes.find((st) => st.key === 'advocacy_referred')!.count).toBe(t.advocacy_referred);
+	expect(j.steps.find((st) => st.key === 'risk_assessed')!.count).toBe(t.risk_assessed);
+	expect(j.steps.find((st) => st.key === 'advocacy_referred')!.count).toBe(t.advocacy_referred);
 }
 
 /** Every chart's title, summary, twin against the API, and CSV link; returns the summaries. */
@@ -272,7 +272,7 @@ async function checkCharts(page: Page, q: string): Promise<Record<string, string
 	]);
 	const journey = await tableTwin(page, 'journey');
 	expect(journey.map((r) => [r[0], r[1]])).toEqual(
-		[...j.crimes, ...j.orders].map((st) => [st.label, fmtCount(st.count)])
+		[...j.steps, ...j.orders].map((st) => [st.label, fmtCount(st.count)])
 	);
 	expectSentences(sentences, s, j);
 	return sentences;
@@ -315,7 +315,7 @@ describe('the Safeguarding page as a viewer', () => {
 		const j = await api<JourneyResult>(page, 'journey', FY);
 		console.log(
 			`Sample 2024/25 safeguarding: ${JSON.stringify(s.totals)}\njourney: ${JSON.stringify(
-				[...j.crimes, ...j.orders].map((st) => [st.key, st.count, st.rate])
+				[...j.steps, ...j.orders].map((st) => [st.key, st.count, st.rate])
 			)}`
 		);
 		await context.close();
@@ -406,11 +406,9 @@ describe('the Safeguarding page as a viewer', () => {
 		}
 	});
 
-	// KNOWN BUG, reported: the shared BarChart (src/lib/charts/BarChart.svelte) puts a value label
-	// that does not fit beside its bar inside the bar, anchored at the bar's end, so a label longer
-	// than the bar runs off the chart's left edge. `it.fails` keeps the suite green while the bug
-	// stands and turns red once it is fixed: then make this a plain `it`.
-	it.fails('keeps every bar value label whole inside its chart at 320 px and 1280 px', async () => {
+	// The shared BarChart once put a label that did not fit beside its bar inside the bar, so a label
+	// longer than the bar ran off the chart's left edge; it now keeps room for the longest label.
+	it('keeps every bar value label whole inside its chart at 320 px and 1280 px', async () => {
 		for (const width of [320, 1280]) {
 			const { context, page } = await viewerPage({ viewport: { width, height: 900 } });
 			await page.goto(`${server.url}/safeguarding?${FY}`);
@@ -541,7 +539,7 @@ describe('the Safeguarding page with the safeguarding extracts rolled back', () 
 		// The journey: the steps read from the empty kinds say no data loaded, in the sentence, the
 		// note, the chart and the twin ('–', not 0).
 		const j = await api<JourneyResult>(page, 'journey', FY);
-		expect(j.crimes.filter((st) => st.count === null).map((st) => st.key)).toEqual([
+		expect(j.steps.filter((st) => st.count === null).map((st) => st.key)).toEqual([
 			'risk_assessed',
 			'advocacy_referred'
 		]);

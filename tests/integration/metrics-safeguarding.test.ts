@@ -193,7 +193,7 @@ describe('journey', () => {
 		const j = await journey(db, await filters(db, PERIOD));
 		// 4 recorded (S1–S4); identified at first contact: S1 (I1) and S4 (I4); risk assessed within 2
 		// days: S1, S2; advocacy: S2, S3; arrested: S1; charged: S1.
-		expect(j.crimes.map((s) => [s.key, s.count, s.denominator, s.rate])).toEqual([
+		expect(j.steps.map((s) => [s.key, s.count, s.denominator, s.rate])).toEqual([
 			['recorded', 4, null, null],
 			['identified_at_first_contact', 2, 4, 0.5],
 			['risk_assessed', 2, 4, 0.5],
@@ -203,9 +203,9 @@ describe('journey', () => {
 		]);
 		// Orders applied in the period: O1–O4; granted O1; O1 has breaches: 1 of 1.
 		expect(j.orders.map((s) => [s.key, s.count, s.denominator, s.rate])).toEqual([
-			['orders_applied', 4, null, null],
-			['orders_granted', 1, 4, 0.25],
-			['orders_breached', 1, 1, 1]
+			['applied', 4, null, null],
+			['granted', 1, 4, 0.25],
+			['breached', 1, 1, 1]
 		]);
 	});
 
@@ -213,7 +213,7 @@ describe('journey', () => {
 		const { risk_assessments: _r, protective_orders: _o, ...rest } = safeguardingRows;
 		const db = await dbWith(rest);
 		const j = await journey(db, await filters(db, PERIOD));
-		const byKey = Object.fromEntries(j.crimes.map((s) => [s.key, s]));
+		const byKey = Object.fromEntries(j.steps.map((s) => [s.key, s]));
 		expect(byKey.risk_assessed).toMatchObject({
 			count: null,
 			rate: null,

@@ -353,7 +353,7 @@ const schemas: Record<string, Schema> = {
 		key: str,
 		label: str,
 		count: { ...nullable(count), description: 'Null when the kind the step reads holds no rows.' },
-		denominator_key: { ...nullable(str), description: 'The step this one is counted out of.' },
+		of: { ...nullable(str), description: 'The key of the step this one is counted out of.' },
 		denominator: nullable(count),
 		rate,
 		kind: { type: 'string', enum: [...KIND_NAMES], description: 'The extract kind it reads.' }
@@ -361,11 +361,11 @@ const schemas: Record<string, Schema> = {
 	JourneyResult: object({
 		filters: ref('Filters'),
 		settings: safeguardingSettings,
-		crimes: arrayOf(
+		steps: arrayOf(
 			ref('JourneyStep'),
 			'recorded, identified_at_first_contact, risk_assessed, advocacy_referred, arrested, charged.'
 		),
-		orders: arrayOf(ref('JourneyStep'), 'orders_applied, orders_granted, orders_breached.')
+		orders: arrayOf(ref('JourneyStep'), 'applied, granted, breached.')
 	}),
 	Areas: object({ areas: arrayOf(str) }),
 	OffenceGroups: object({

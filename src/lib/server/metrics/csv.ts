@@ -187,14 +187,14 @@ export function safeguardingCsv(r: SafeguardingResult): string {
 /** One row per step: crime steps, then order steps. */
 export function journeyCsv(r: JourneyResult): string {
 	return toCsv(
-		['funnel', 'step', 'label', 'count', 'out_of', 'denominator', 'rate', 'kind'],
+		['funnel', 'step', 'label', 'count', 'of', 'denominator', 'rate', 'kind'],
 		[
-			...r.crimes.map((s) => ['crimes', ...journeyRow(s)]),
+			...r.steps.map((s) => ['crimes', ...journeyRow(s)]),
 			...r.orders.map((s) => ['orders', ...journeyRow(s)])
 		]
 	);
 }
 
 function journeyRow(s: JourneyStep): Cell[] {
-	return [s.key, s.label, s.count, s.denominator_key, s.denominator, s.rate, s.kind];
+	return [s.key, s.label, s.count, s.of, s.denominator, s.rate, s.kind];
 }

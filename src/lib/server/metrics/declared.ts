@@ -310,8 +310,8 @@ export function journeyFigure(
 	title: string,
 	loadedOnly = false
 ): Figure {
-	const steps = [...j.crimes, ...j.orders].filter((s) => !loadedOnly || s.count !== null);
-	const label = new Map([...j.crimes, ...j.orders].map((s) => [s.key, s.label]));
+	const steps = [...j.steps, ...j.orders].filter((s) => !loadedOnly || s.count !== null);
+	const label = new Map([...j.steps, ...j.orders].map((s) => [s.key, s.label]));
 	return {
 		id,
 		title,
@@ -326,9 +326,9 @@ export function journeyFigure(
 		rows: steps.map((s) => ({
 			step: s.label,
 			count: s.count,
-			out_of: s.denominator_key ? (label.get(s.denominator_key) ?? '') : s.label,
-			denominator: s.denominator_key ? s.denominator : s.count,
-			rate: s.denominator_key ? s.rate : s.count === null ? null : s.count === 0 ? null : 1
+			out_of: s.of ? (label.get(s.of) ?? '') : s.label,
+			denominator: s.of ? s.denominator : s.count,
+			rate: s.of ? s.rate : s.count === null ? null : s.count === 0 ? null : 1
 		})),
 		scopes: steps.map((s) => ({
 			from: j.filters.from,
@@ -354,7 +354,7 @@ export function ordersPeriodFigure(
 	periodLabel: string
 ): Figure {
 	const t = s.totals;
-	const breached = j.orders.find((x) => x.key === 'orders_breached')?.count ?? 0;
+	const breached = j.orders.find((x) => x.key === 'breached')?.count ?? 0;
 	return {
 		id,
 		title,
@@ -406,20 +406,20 @@ export function journeyRowFigure(
 		arrested: 'arrested_crimes',
 		charged: 'charged_recorded'
 	};
-	const steps = j.crimes.filter((s) => s.count !== null);
+	const steps = j.steps.filter((s) => s.count !== null);
 	const columns: Column[] = [{ key: 'period', label: 'Period', type: 'text' }];
 	const row: Record<string, string | number | null> = { period: periodLabel };
 	for (const s of steps) {
 		const key = measure[s.key] ?? s.key;
 		columns.push({ key, label: s.label, type: 'count' });
 		row[key] = s.count;
-		if (s.denominator_key) {
+		if (s.of) {
 			columns.push({
 				key: `${key}_share`,
 				label: 'Share',
 				type: 'rate',
 				numerator: key,
-				denominator: measure[s.denominator_key] ?? s.denominator_key
+				denominator: measure[s.of] ?? s.of
 			});
 			row[`${key}_share`] = s.rate;
 		}

@@ -274,9 +274,9 @@ SELECT
 	(SELECT count(*) FROM per_crime WHERE advocacy)::INTEGER AS advocacy_referred,
 	(SELECT count(*) FROM scope s JOIN arrested a USING (crime_ref))::INTEGER AS arrested,
 	(SELECT count(*) FROM scope s JOIN outcome o USING (crime_ref) WHERE o.num = 1)::INTEGER AS charged,
-	(SELECT count(*) FROM applied)::INTEGER AS orders_applied,
-	(SELECT count(*) FROM applied WHERE status = 'granted')::INTEGER AS orders_granted,
-	(SELECT count(*) FROM applied WHERE status = 'granted' AND breaches > 0)::INTEGER AS orders_breached,
+	(SELECT count(*) FROM applied)::INTEGER AS applied,
+	(SELECT count(*) FROM applied WHERE status = 'granted')::INTEGER AS granted,
+	(SELECT count(*) FROM applied WHERE status = 'granted' AND breaches > 0)::INTEGER AS breached,
 	(SELECT count(*) FROM incidents)::INTEGER AS n_incidents,
 	(SELECT count(*) FROM risk_assessments)::INTEGER AS n_risk_assessments,
 	(SELECT count(*) FROM arrests)::INTEGER AS n_arrests,
@@ -308,7 +308,7 @@ export async function journey(db: Queryable, f: Filters): Promise<JourneyResult>
 			key,
 			label,
 			count,
-			denominator_key: denominatorKey,
+			of: denominatorKey,
 			denominator: count === null ? null : denominator,
 			rate: count === null || denominator === null ? null : ratio(count, denominator),
 			kind
@@ -318,7 +318,7 @@ export async function journey(db: Queryable, f: Filters): Promise<JourneyResult>
 	return {
 		filters: f,
 		settings: p.settings,
-		crimes: [
+		steps: [
 			step('recorded', 'Stalking crimes recorded', 'crimes', true, null),
 			step(
 				'identified_at_first_contact',
@@ -345,26 +345,14 @@ export async function journey(db: Queryable, f: Filters): Promise<JourneyResult>
 			step('charged', 'Charged or summonsed', 'outcomes', r.n_outcomes > 0, 'recorded')
 		],
 		orders: [
+			step('applied', 'Orders applied for', 'protective_orders', r.n_protective_orders > 0, null),
+			step('granted', 'Granted', 'protective_orders', r.n_protective_orders > 0, 'applied'),
 			step(
-				'orders_applied',
-				'Orders applied for',
-				'protective_orders',
-				r.n_protective_orders > 0,
-				null
-			),
-			step(
-				'orders_granted',
-				'Granted',
-				'protective_orders',
-				r.n_protective_orders > 0,
-				'orders_applied'
-			),
-			step(
-				'orders_breached',
+				'breached',
 				'Granted and breached at least once',
 				'protective_orders',
 				r.n_protective_orders > 0,
-				'orders_granted'
+				'granted'
 			)
 		]
 	};

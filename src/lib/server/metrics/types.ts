@@ -192,8 +192,8 @@ export interface JourneyStep {
 	label: string;
 	/** Null when the data kind the step needs holds no rows ("no data loaded", never 0). */
 	count: number | null;
-	/** The step this one is counted out of. */
-	denominator_key: string | null;
+	/** The key of the step this one is counted out of (api.md `of`). */
+	of: string | null;
 	denominator: number | null;
 	rate: number | null;
 	/** The extract kind the step reads. */
@@ -203,6 +203,8 @@ export interface JourneyStep {
 export interface JourneyResult {
 	filters: Filters;
 	settings: { risk_assessment_days: number; order_types: string[] };
-	crimes: JourneyStep[];
+	/** recorded, identified_at_first_contact, risk_assessed, advocacy_referred, arrested, charged. */
+	steps: JourneyStep[];
+	/** applied, granted, breached. */
 	orders: JourneyStep[];
 }
