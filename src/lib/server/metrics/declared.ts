@@ -436,20 +436,9 @@ export function journeyRowFigure(
 // ---------------------------------------------------------------------------------------------
 // Crimes, arrests and charges
 
-/**
- * Recorded crimes, crimes with an arrest and crimes charged by month of recording, with their rates
- * and the period's total row. `assigned` adds the charge rate of crimes with an outcome (the
- * dashboard shows it; a summary keeps to the Home Office method). Months whose charge rate will
- * still rise say "provisional"; months after the data's as-at date say "incomplete month".
- */
-export function crimesByMonthFigure(
-	m: MonthlyResult,
-	id: string,
-	title: string,
-	opts: { assigned?: boolean } = {}
-): Figure {
-	const columns: Column[] = [
-		monthColumn,
+/** The crime columns: counts with their rates; `assigned` adds the rate among crimes with an outcome. */
+function crimeColumns(assigned: boolean): Column[] {
+	return [
 		{ key: 'recorded', label: 'Crimes recorded', type: 'count' },
 		{ key: 'arrested_crimes', label: 'Crimes with an arrest', type: 'count' },
 		{
@@ -467,7 +456,7 @@ export function crimesByMonthFigure(
 			numerator: 'charged_recorded',
 			denominator: 'recorded'
 		},
-		...(opts.assigned
+		...(assigned
 			? ([
 					{ key: 'outcome_assigned', label: 'With an outcome', type: 'count' },
 					{
@@ -480,23 +469,41 @@ export function crimesByMonthFigure(
 				] satisfies Column[])
 			: [])
 	];
-	const cells = (r: CrimeFigures) => ({
+}
+
+function crimeCells(r: CrimeFigures, assigned: boolean) {
+	return {
 		recorded: r.recorded,
 		arrested_crimes: r.arrested_crimes,
 		arrest_rate: r.arrest_rate,
 		charged_recorded: r.charged_recorded,
 		charge_rate: r.charge_rate,
-		...(opts.assigned
+		...(assigned
 			? { outcome_assigned: r.outcome_assigned, charge_rate_assigned: r.charge_rate_assigned }
 			: {})
-	});
+	};
+}
+
+/**
+ * Recorded crimes, crimes with an arrest and crimes charged by month of recording, with their rates
+ * and the period's total row. `assigned` adds the charge rate of crimes with an outcome (the
+ * dashboard shows it; a summary keeps to the Home Office method). Months whose charge rate will
+ * still rise say "provisional"; months after the data's as-at date say "incomplete month".
+ */
+export function crimesByMonthFigure(
+	m: MonthlyResult,
+	id: string,
+	title: string,
+	opts: { assigned?: boolean } = {}
+): Figure {
+	const assigned = opts.assigned ?? false;
 	return {
 		id,
 		title,
-		columns,
+		columns: [monthColumn, ...crimeColumns(assigned)],
 		rows: [
-			...m.months.map((r) => ({ month: r.month, ...cells(r) })),
-			{ month: TOTAL, ...cells(m.totals) }
+			...m.months.map((r) => ({ month: r.month, ...crimeCells(r, assigned) })),
+			{ month: TOTAL, ...crimeCells(m.totals, assigned) }
 		],
 		scopes: [
 			...m.months.map((r) => ({ from: r.month, to: r.month, area: FORCE })),
@@ -510,5 +517,27 @@ export function crimesByMonthFigure(
 			null
 		],
 		chart: { kind: 'bars', x: 'month', y: ['recorded', 'charged_recorded'] }
+	};
+}
+
+/** The same figures by area over a period, with the whole force's as the total row. */
+export function crimesByAreaFigure(
+	byArea: { area: string; totals: CrimeFigures }[],
+	force: CrimeFigures,
+	period: { from: string; to: string },
+	id: string,
+	title: string
+): Figure {
+	return {
+		id,
+		title,
+		columns: [{ key: 'area', label: 'Area', type: 'text' }, ...crimeColumns(false)],
+		rows: [
+			...byArea.map((a) => ({ area: a.area, ...crimeCells(a.totals, false) })),
+			{ area: 'Whole force', ...crimeCells(force, false) }
+		],
+		scopes: [...byArea.map((a) => ({ ...period, area: a.area })), { ...period, area: FORCE }],
+		total_row: true,
+		chart: { kind: 'bars', x: 'area', y: ['recorded', 'charged_recorded'] }
 	};
 }

@@ -16,6 +16,7 @@ import {
 import { fmtCount, fmtPct, monthLong, periodLabel } from '../../charts/format';
 import { getOffenceGroups } from '../settings';
 import {
+	crimesByAreaFigure,
 	crimesByMonthFigure,
 	coverageByArea,
 	coverageByRole,
@@ -77,7 +78,6 @@ async function stalkingFilters(c: BuildContext, from: string, to: string, area =
 }
 
 const monthCol: Column = { key: 'month', label: 'Month', type: 'month' };
-const areaCol: Column = { key: 'area', label: 'Area', type: 'text' };
 
 /**
  * A published count in words, with the noun it counts when one follows: "1,234 stalking crimes",
@@ -110,42 +110,9 @@ function lastRow(f: Figure | undefined): Row | undefined {
 // ---------------------------------------------------------------------------------------------
 // Arrests and charges
 
-const CRIME_COLUMNS: Column[] = [
-	{ key: 'recorded', label: 'Stalking crimes recorded', type: 'count' },
-	{ key: 'arrested_crimes', label: 'Crimes with an arrest', type: 'count' },
-	{
-		key: 'arrest_rate',
-		label: 'Arrest rate',
-		type: 'rate',
-		numerator: 'arrested_crimes',
-		denominator: 'recorded'
-	},
-	{ key: 'charged_recorded', label: 'Charged or summonsed', type: 'count' },
-	{
-		key: 'charge_rate',
-		label: 'Charge rate',
-		type: 'rate',
-		numerator: 'charged_recorded',
-		denominator: 'recorded'
-	}
-];
-
 async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
 	const f = await stalkingFilters(c, c.from, c.to);
 	const m = await monthly(c.db, f);
-	const crimeCells = (r: {
-		recorded: number;
-		arrested_crimes: number;
-		arrest_rate: number | null;
-		charged_recorded: number;
-		charge_rate: number | null;
-	}) => ({
-		recorded: r.recorded,
-		arrested_crimes: r.arrested_crimes,
-		arrest_rate: r.arrest_rate,
-		charged_recorded: r.charged_recorded,
-		charge_rate: r.charge_rate
-	});
 	const byMonth = crimesByMonthFigure(
 		m,
 		'crimes-by-month',
@@ -153,24 +120,19 @@ async function arrestsAndCharges(c: BuildContext): Promise<SectionBuild> {
 	);
 	const figures = [byMonth];
 	if (c.areaLevel === 'districts') {
-		const rows: Row[] = [];
+		const byArea = [];
 		for (const area of c.areas) {
-			const t = (await monthly(c.db, { ...f, area })).totals;
-			rows.push({ area, ...crimeCells(t) });
+			byArea.push({ area, totals: (await monthly(c.db, { ...f, area })).totals });
 		}
-		rows.push({ area: 'Whole force', ...crimeCells(m.totals) });
-		figures.push({
-			id: 'crimes-by-area',
-			title: `Stalking crimes recorded, arrests and charges by area, ${c.periodText}`,
-			columns: [areaCol, ...CRIME_COLUMNS],
-			rows,
-			scopes: [
-				...c.areas.map((area) => ({ from: c.from, to: c.to, area })),
-				{ from: c.from, to: c.to, area: FORCE }
-			],
-			total_row: true,
-			chart: { kind: 'bars', x: 'area', y: ['recorded', 'charged_recorded'] }
-		});
+		figures.push(
+			crimesByAreaFigure(
+				byArea,
+				m.totals,
+				{ from: c.from, to: c.to },
+				'crimes-by-area',
+				`Stalking crimes recorded, arrests and charges by area, ${c.periodText}`
+			)
+		);
 	}
 	const provisionalFrom = m.months.find((r) => r.provisional)?.month;
 	return {
