@@ -126,6 +126,9 @@ const CASES: Case[] = [
 	{ route: '/api/v1/offence-groups', request: 'GET', path: '/api/v1/offence-groups', answers: [401, 200, 200, 200, 200] },
 	// The API's OpenAPI description: public, like health.
 	{ route: '/api/v1/openapi.json', request: 'GET', path: '/api/v1/openapi.json', answers: [200, 200, 200, 200, 200] },
+	// Backups: admins only. GET streams a whole backup; an empty confirmation is refused (400).
+	{ route: '/api/v1/admin/backup', request: 'GET', path: '/api/v1/admin/backup', answers: [401, 403, 403, 403, 200] },
+	{ route: '/api/v1/admin/backup', request: 'POST', path: '/api/v1/admin/backup', json: {}, answers: [401, 403, 403, 403, 400] },
 
 	// Extracts API: analysts and admins; 403 JSON for the other roles.
 	{ route: '/api/v1/extracts', request: 'GET', path: '/api/v1/extracts', answers: [401, 403, 200, 403, 200] },

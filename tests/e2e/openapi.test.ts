@@ -733,6 +733,33 @@ describe('published summaries', () => {
 	});
 });
 
+describe('backups', () => {
+	it('streams a backup as a tar to an admin, manifest last, and records what the command says of it', async () => {
+		const res = await call('get', '/admin/backup', { as: 'admin', expect: 200 });
+		const id = res.headers.get('x-backup-id') ?? '';
+		expect(id).toMatch(/^bk-\d{8}-\d{6}-[0-9a-f]{6}$/);
+		// The tar's last entry is the manifest (a header names it; the entries before are the files).
+		const last = res.text.lastIndexOf('manifest.json\0');
+		expect(last).toBeGreaterThan(res.text.lastIndexOf('.parquet\0'));
+		expect(last).toBeGreaterThan(res.text.lastIndexOf('.csv.gz\0'));
+		expect(res.text.slice(last)).toContain('"format": "stalking-dashboard-backup"');
+		const ok = await call('post', '/admin/backup', {
+			as: 'admin',
+			json: { id, verified: true },
+			expect: 200
+		});
+		expect(ok.body.backup).toMatchObject({ id, method: 'server', verified: true, problem: null });
+		const unknown = { id: 'bk-20000101-000000-000000', verified: true };
+		await call('post', '/admin/backup', { as: 'admin', json: unknown, expect: 404 });
+		const bad = await call('post', '/admin/backup', {
+			as: 'admin',
+			json: { id, verified: 'yes' },
+			expect: 400
+		});
+		expect(bad.body.error.code).toBe('bad_request');
+	});
+});
+
 describe('the refusals every operation documents', () => {
 	const PARAMS = { id: 'up999999', slug: 'no-such-summary', version: '1' };
 	const signedIn = OPERATIONS.filter((o) => !isPublic(o));

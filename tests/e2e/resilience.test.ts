@@ -437,6 +437,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/api/v1/areas': { path: '/api/v1/areas', status: 200 },
 		'/api/v1/offence-groups': { path: '/api/v1/offence-groups', status: 200 },
 		'/api/v1/openapi.json': { path: '/api/v1/openapi.json', status: 200 },
+		'/api/v1/admin/backup': { path: '/api/v1/admin/backup', status: 200 },
 		'/api/v1/extracts': { path: '/api/v1/extracts', status: 200 },
 		'/api/v1/extracts/[id]': { path: '/api/v1/extracts/up1', status: 200 },
 		'/api/v1/extracts/[id]/file': { path: '/api/v1/extracts/up1/file', status: 200 },

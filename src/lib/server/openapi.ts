@@ -223,6 +223,23 @@ const filtersFields: Record<string, Schema> = {
 };
 
 const schemas: Record<string, Schema> = {
+	Backup: object({
+		id: str,
+		created_at: timestamp,
+		created_by: str,
+		method: { type: 'string', enum: ['direct', 'server'] },
+		folder: nullable(str),
+		bytes: count,
+		tables: count,
+		rows: count,
+		files: count,
+		schema_version: count,
+		manifest_sha256: str,
+		seconds: numberOrNull,
+		verified: nullable(bool),
+		verified_at: nullable(timestamp),
+		problem: nullable(str)
+	}),
 	Filters: object(filtersFields, {
 		description: 'The filters as validated and applied, defaults filled in.'
 	}),
@@ -720,6 +737,7 @@ const csvDownload = {
 const VIEW = ['viewer', 'analyst', 'publisher', 'admin'];
 const ANALYST = ['analyst', 'admin'];
 const PUBLISHER = ['publisher', 'admin'];
+const ADMIN = ['admin'];
 
 function rolesText(roles: string[]): string {
 	return roles.length === VIEW.length
@@ -1095,6 +1113,57 @@ const paths: Record<string, Schema> = {
 			}
 		})
 	},
+	'/admin/backup': {
+		get: {
+			operationId: 'getBackup',
+			tags: ['admin'],
+			summary: 'A consistent backup, streamed as a tar',
+			description: `The snapshot (the database exported in one transaction, with every table's rows and content checksum) is taken before the answer starts, while the dashboard goes on serving. The tar holds \`database/schema.sql\`, \`database/<table>.parquet\`, \`uploads/<archived file>\` and, last, \`manifest.json\` (versions, tables, files with bytes and sha256), so a cut-off stream has no manifest and is refused on restore. \`npm run cli -- backup create <folder> --url URL --token TOKEN\` receives it, writes the folder and checks it.\n\n${rolesText(ADMIN)}`,
+			'x-roles': ADMIN,
+			responses: {
+				200: {
+					description: 'The backup.',
+					headers: {
+						'X-Backup-Id': { description: "The backup's id, as in its manifest.", schema: str },
+						'Content-Disposition': { schema: str }
+					},
+					content: {
+						'application/x-tar': {
+							schema: { type: 'string', contentMediaType: 'application/x-tar' }
+						}
+					}
+				},
+				...AUTH_ERRORS
+			}
+		},
+		post: {
+			operationId: 'confirmBackup',
+			tags: ['admin'],
+			summary: 'Say whether a received backup checked out against its manifest',
+			description: `Sent by \`backup create --url\` once it has checked the folder; the Admin page shows the result.\n\n${rolesText(ADMIN)}`,
+			'x-roles': ADMIN,
+			requestBody: {
+				required: true,
+				content: json(
+					object(
+						{
+							id: { type: 'string', pattern: '^bk-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$' },
+							verified: bool,
+							problem: { type: 'string', maxLength: 2000 }
+						},
+						{ optional: ['problem'] }
+					)
+				)
+			},
+			responses: {
+				200: { description: 'Recorded.', content: json(object({ backup: ref('Backup') })) },
+				400: rref('BadRequest'),
+				...AUTH_ERRORS,
+				404: rref('NotFound'),
+				413: rref('TooLarge')
+			}
+		}
+	},
 	'/summaries': {
 		...summaryCompose(
 			'publishSummary',
@@ -1227,6 +1296,7 @@ export const openApiDocument: Schema = {
 		{ name: 'extracts', description: 'Uploads (analyst or admin).' },
 		{ name: 'summaries', description: 'Publishing (publisher or admin).' },
 		{ name: 'public', description: 'Published summaries: public, frozen, disclosure-controlled.' },
+		{ name: 'admin', description: 'Backups (admin).' },
 		{ name: 'meta', description: 'This document.' }
 	],
 	paths,

@@ -70,5 +70,6 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/summaries/[slug]/withdraw': PUBLISHER,
 	'/api/v1/summaries/[slug]/revise': PUBLISHER,
 	// The API's OpenAPI description: no figures, so public (issue 14).
-	'/api/v1/openapi.json': 'public'
+	'/api/v1/openapi.json': 'public',
+	'/api/v1/admin/backup': ['admin']
 };

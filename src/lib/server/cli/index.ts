@@ -1,4 +1,5 @@
 // The command table of the CLI. Each command parses its own arguments and returns an exit code.
+import { backupCommand } from './backup';
 import { extractCommands } from './extracts';
 import { sampleCommand } from './sample';
 import { userCommands } from './users';
@@ -12,6 +13,7 @@ export const commands: Record<string, Command> = {};
 Object.assign(commands, extractCommands);
 commands.sample = sampleCommand;
 Object.assign(commands, userCommands);
+commands.backup = backupCommand;
 
 export function usage(): string {
 	return [
@@ -29,6 +31,9 @@ export function usage(): string {
 		'  user list | user disable|enable <name> | user roles <name> R[,R...]',
 		'  user password <name> [--password-stdin]',
 		'  token create <name> [--label L] | token list [<name>] | token revoke <id>',
+		'  backup create <folder> [--url URL --token TOKEN]   a consistent backup with a manifest',
+		'  backup restore <folder>          restore into an empty DATABASE_PATH/DATA_DIR, checked',
+		'  backup verify <folder>           check a backup folder against its manifest',
 		'  bench [--rows N]',
 		''
 	].join('\n');
