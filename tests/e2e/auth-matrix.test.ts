@@ -208,6 +208,11 @@ function send(c: Case, headers: Record<string, string>): Promise<Response> {
 	return fetch(server.url + c.path, { method, redirect: 'manual', headers, body });
 }
 
+/** The API and the Prometheus scrape (/metrics) take tokens and answer refusals as JSON. */
+function isMachineRoute(route: string): boolean {
+	return route.startsWith('/api/') || route === '/metrics';
+}
+
 async function expectAnswer(res: Response, expected: Answer, c: Case, label: string) {
 	if (typeof expected === 'string') {
 		expect(res.status, label).toBe(303);
@@ -218,7 +223,7 @@ async function expectAnswer(res: Response, expected: Answer, c: Case, label: str
 		return;
 	}
 	expect(res.status, label).toBe(expected);
-	const api = c.route.startsWith('/api/');
+	const api = isMachineRoute(c.route);
 	if (expected === 401) expect((await res.json()).error.code, label).toBe('unauthenticated');
 	if (expected === 403) {
 		if (api) expect((await res.json()).error.code, label).toBe('forbidden');
@@ -252,7 +257,7 @@ describe('route/role matrix', () => {
 		ROLES.map((role) => ({
 			c,
 			role,
-			expected: c.route.startsWith('/api/') ? c.answers[1 + ROLES.indexOf(role)] : c.answers[0],
+			expected: isMachineRoute(c.route) ? c.answers[1 + ROLES.indexOf(role)] : c.answers[0],
 			name: `${c.request} ${c.path}`
 		}))
 	);
