@@ -36,5 +36,5 @@ export default ts.config(
 		files: ['src/lib/server/publish/html/**/*.svelte'],
 		rules: { 'svelte/no-navigation-without-resolve': 'off' }
 	},
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'tmp/'] }
+	{ ignores: ['build/', '.test-build/', '.svelte-kit/', 'node_modules/', 'data/', 'tmp/'] }
 );

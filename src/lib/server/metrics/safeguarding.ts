@@ -9,7 +9,6 @@ import type {
 	JourneyResult,
 	JourneyStep,
 	SafeguardingFigures,
-	SafeguardingMonth,
 	SafeguardingResult
 } from './types';
 
