@@ -237,18 +237,21 @@ describe('dashboard pages as a viewer', () => {
 		const body = (await api.json()) as { months: { month: string; charges: number }[] };
 		expect(rows.length).toBe(24);
 		expect(rows.map((r) => num(r[1]))).toEqual(body.months.map((m) => m.charges));
-		// The rates table shows the API's rates as percentages to one decimal place.
+		// The rates table shows the API's rates as percentages to one decimal place, month by
+		// month, then the period's total row.
 		const rates = await tableTwin(page, 'rates');
 		const apiRates = (await (
 			await page.request.get(`${server.url}/api/v1/metrics/monthly?${q}`)
 		).json()) as {
 			months: { charge_rate: number | null }[];
+			totals: { charge_rate: number | null };
 		};
-		expect(rates.map((r) => r[5])).toEqual(
-			apiRates.months.map((m) =>
-				m.charge_rate === null ? '–' : `${(m.charge_rate * 100).toFixed(1)}%`
-			)
-		);
+		const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
+		expect(rates.map((r) => r[5])).toEqual([
+			...apiRates.months.map((m) => pct(m.charge_rate)),
+			pct(apiRates.totals.charge_rate)
+		]);
+		expect(rates[rates.length - 1][0]).toBe('Total');
 		await context.close();
 	});
 
