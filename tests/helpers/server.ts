@@ -1,63 +1,20 @@
 // The real dashboard for end-to-end tests: the production build served by adapter-node on a free
 // port, over its own temporary database, plus headless Chromium. Nothing here is mocked.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { serveEnv } from '../../scripts/serve-env';
+import { buildAppInto, freePort } from '../../scripts/build-app';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/**
- * Build the app once per test run (vitest globalSetup calls this) into a folder of its own, so a
- * concurrent `npm start` build is left alone. Kit's intermediate output (.svelte-kit) is shared, so
- * builds from concurrent runs on one machine wait for each other behind a lock directory.
- */
+/** Build the app once per test run (vitest globalSetup calls this) into a folder of its own. */
 export function buildApp(): string {
-	const dir = path.join(root, '.test-build', String(process.pid));
-	const lock = path.join(root, '.test-build', '.lock');
-	fs.mkdirSync(path.dirname(lock), { recursive: true });
-	const started = Date.now();
-	for (;;) {
-		try {
-			fs.mkdirSync(lock);
-			break;
-		} catch {
-			// A lock older than ten minutes was left by a run that died.
-			if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 600_000) {
-				fs.rmSync(lock, { recursive: true, force: true });
-			}
-			if (Date.now() - started > 900_000) throw new Error(`Gave up waiting for ${lock}`);
-			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-		}
-	}
-	try {
-		fs.rmSync(dir, { recursive: true, force: true });
-		execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
-			cwd: root,
-			env: { ...process.env, BUILD_OUT: path.join(dir, 'app') },
-			stdio: ['ignore', 'ignore', 'inherit']
-		});
-	} finally {
-		fs.rmSync(lock, { recursive: true, force: true });
-	}
-	return path.join(dir, 'app');
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
+	return buildAppInto(String(process.pid));
 }
 
 export interface TestServer {

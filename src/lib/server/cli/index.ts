@@ -1,4 +1,5 @@
 // The command table of the CLI. Each command parses its own arguments and returns an exit code.
+import { benchCommand } from './bench';
 import { backupCommand } from './backup';
 import { extractCommands } from './extracts';
 import { sampleCommand } from './sample';
@@ -14,6 +15,7 @@ Object.assign(commands, extractCommands);
 commands.sample = sampleCommand;
 Object.assign(commands, userCommands);
 commands.backup = backupCommand;
+commands.bench = benchCommand;
 
 export function usage(): string {
 	return [
@@ -34,7 +36,7 @@ export function usage(): string {
 		'  backup create <folder> [--url URL --token TOKEN]   a consistent backup with a manifest',
 		'  backup restore <folder>          restore into an empty DATABASE_PATH/DATA_DIR, checked',
 		'  backup verify <folder>           check a backup folder against its manifest',
-		'  bench [--rows N]',
+		'  bench [--rows N] [--json] [--app BUILD_DIR]   measure ingest, queries, HTTP and memory (issue 13)',
 		''
 	].join('\n');
 }
