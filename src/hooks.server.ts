@@ -14,6 +14,7 @@ import { apiError } from '$lib/server/http';
 import { isUploadRoute, limitBody } from '$lib/server/body-limit';
 import { log } from '$lib/server/log';
 import { recordRequest } from '$lib/server/ops-metrics';
+import { keptPage } from '$lib/server/page-cache';
 import {
 	apiRefusal,
 	crossSiteRefusal,
@@ -137,7 +138,7 @@ const guarded: Handle = async ({ event, resolve }) => {
 			return secure(api ? apiRefusal(decision) : refusePage(event, decision));
 		}
 	}
-	const response = secure(await resolve(event));
+	const response = secure(await keptPage(event, db, () => resolve(event)));
 	// Signed-in answers hold OFFICIAL-SENSITIVE figures: kept in no cache, not even the browser's.
 	if (event.locals.user && !response.headers.has('cache-control')) {
 		response.headers.set('cache-control', 'no-store');

@@ -34,3 +34,10 @@ export function defaultAsOf(latestInFile: string | null, today: string): string 
 	const next = addDays(latestInFile, 1);
 	return next < today ? next : today;
 }
+
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+
+/** Today's date in Europe/London as YYYY-MM-DD. */
+export function londonToday(now = new Date()): string {
+	return LONDON_DAY.format(now);
+}

@@ -4,6 +4,7 @@ import type { Db, Queryable } from './db';
 import { audit } from './audit';
 import { HttpError } from './http';
 import { ORDER_TYPES } from './extracts/contract';
+import { memo } from './metrics/cache';
 
 const ROLE_NAMES = [
 	'response_officer',
@@ -74,7 +75,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
 /** All settings: stored values over the defaults (a stored value that no longer validates is ignored). */
-export async function getSettings(db: Queryable): Promise<Settings> {
+async function computeGetSettings(db: Queryable): Promise<Settings> {
 	const rows = await db.all<{ key: string; value: string }>(
 		'SELECT key, value::VARCHAR AS value FROM settings'
 	);
@@ -87,6 +88,9 @@ export async function getSettings(db: Queryable): Promise<Settings> {
 	}
 	return out;
 }
+
+/** Kept until the data changes (cache.ts). */
+export const getSettings = memo('getSettings', computeGetSettings);
 
 /**
  * Change one setting, audited. Throws HttpError 400 naming the setting when the value is not
@@ -150,7 +154,7 @@ export async function sessionLimits(
 }
 
 /** The offence groups (group -> codes), as stored in the offence_groups table (seeded by migration 2). */
-export async function getOffenceGroups(
+async function computeGetOffenceGroups(
 	db: Queryable
 ): Promise<{ name: string; codes: string[] }[]> {
 	const rows = await db.all<{ name: string; codes: string[] }>(
@@ -159,6 +163,9 @@ export async function getOffenceGroups(
 	);
 	return rows.map((r) => ({ name: r.name, codes: [...r.codes] }));
 }
+
+/** Kept until the data changes (cache.ts). */
+export const getOffenceGroups = memo('getOffenceGroups', computeGetOffenceGroups);
 
 const groupName = z
 	.string()
@@ -206,11 +213,14 @@ export interface OutcomeType {
 }
 
 /** Home Office outcome types 0–22 with the group each is reported under (seeded by migration 2). */
-export async function getOutcomeTypes(db: Queryable): Promise<OutcomeType[]> {
+async function computeGetOutcomeTypes(db: Queryable): Promise<OutcomeType[]> {
 	return db.all<OutcomeType>(
 		'SELECT outcome_type, name, group_name AS "group" FROM outcome_types ORDER BY outcome_type'
 	);
 }
+
+/** Kept until the data changes (cache.ts). */
+export const getOutcomeTypes = memo('getOutcomeTypes', computeGetOutcomeTypes);
 
 /** Move an outcome type to another group (admins). Audited. */
 export async function setOutcomeGroup(

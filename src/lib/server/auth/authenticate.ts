@@ -46,14 +46,16 @@ export async function authenticate(
 	const waitMs = await claimAttempt(db, { userName: target, address, now });
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
-		await db.write((tx) =>
-			audit(tx, {
-				actor: null,
-				action: 'sign_in_failed',
-				target,
-				address,
-				details: { reason: 'throttled', retry_after_seconds: seconds }
-			})
+		await db.write(
+			(tx) =>
+				audit(tx, {
+					actor: null,
+					action: 'sign_in_failed',
+					target,
+					address,
+					details: { reason: 'throttled', retry_after_seconds: seconds }
+				}),
+			{ figures: false }
 		);
 		return {
 			ok: false,
@@ -85,22 +87,28 @@ export async function authenticate(
 				: null;
 
 	if (reason || !row) {
-		await db.write(async (tx) => {
-			await audit(tx, {
-				actor: null,
-				action: 'sign_in_failed',
-				target,
-				address,
-				details: { reason }
-			});
-		});
+		await db.write(
+			async (tx) => {
+				await audit(tx, {
+					actor: null,
+					action: 'sign_in_failed',
+					target,
+					address,
+					details: { reason }
+				});
+			},
+			{ figures: false }
+		);
 		return { ok: false, reason: 'refused', message: SIGN_IN_REFUSED };
 	}
 
-	await db.write(async (tx) => {
-		await clearFailures(tx, name, address);
-		await audit(tx, { actor: name, action: 'sign_in', target: name, address });
-	});
+	await db.write(
+		async (tx) => {
+			await clearFailures(tx, name, address);
+			await audit(tx, { actor: name, action: 'sign_in', target: name, address });
+		},
+		{ figures: false }
+	);
 	return {
 		ok: true,
 		user: { name: row.name, roles: row.roles, mustChangePassword: row.must_change_password }

@@ -52,16 +52,21 @@ export async function createSession(
 ): Promise<string> {
 	const id = randomBytes(32).toString('base64url');
 	const now = (input.now ?? new Date()).toISOString();
-	await db.write(async (tx) => {
-		if (input.replacing) {
-			await tx.run('DELETE FROM sessions WHERE id_hash = $hash', { hash: sha256(input.replacing) });
-		}
-		await tx.run(
-			`INSERT INTO sessions (id_hash, user_name, created_at, last_seen_at, address)
+	await db.write(
+		async (tx) => {
+			if (input.replacing) {
+				await tx.run('DELETE FROM sessions WHERE id_hash = $hash', {
+					hash: sha256(input.replacing)
+				});
+			}
+			await tx.run(
+				`INSERT INTO sessions (id_hash, user_name, created_at, last_seen_at, address)
 			 VALUES ($hash, $name, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ, $address)`,
-			{ hash: sha256(id), name: input.userName, now, address: input.address ?? null }
-		);
-	});
+				{ hash: sha256(id), name: input.userName, now, address: input.address ?? null }
+			);
+		},
+		{ figures: false }
+	);
 	return id;
 }
 
@@ -98,47 +103,55 @@ export async function sessionUser(
 		return null;
 	}
 	if (idle > TOUCH_AFTER_MS) {
-		await db.write((tx) =>
-			tx.run('UPDATE sessions SET last_seen_at = $now::TIMESTAMPTZ WHERE id_hash = $hash', {
-				hash,
-				now: now.toISOString()
-			})
+		await db.write(
+			(tx) =>
+				tx.run('UPDATE sessions SET last_seen_at = $now::TIMESTAMPTZ WHERE id_hash = $hash', {
+					hash,
+					now: now.toISOString()
+				}),
+			{ figures: false }
 		);
 	}
 	return { name: row.name, roles: row.roles, mustChangePassword: row.must_change_password };
 }
 
 export async function endSession(db: Db, id: string): Promise<void> {
-	await db.write((tx) =>
-		tx.run('DELETE FROM sessions WHERE id_hash = $hash', { hash: sha256(id) })
+	await db.write(
+		(tx) => tx.run('DELETE FROM sessions WHERE id_hash = $hash', { hash: sha256(id) }),
+		{ figures: false }
 	);
 }
 
 /** Remove sessions idle or alive past the limits (called at start; expired ones also go on use). */
 export async function pruneSessions(db: Db, options: Limits = {}) {
 	const { now, idleMs, lifetimeMs } = await limits(db, options);
-	await db.write((tx) =>
-		tx.run(
-			`DELETE FROM sessions WHERE last_seen_at < $idle::TIMESTAMPTZ
+	await db.write(
+		(tx) =>
+			tx.run(
+				`DELETE FROM sessions WHERE last_seen_at < $idle::TIMESTAMPTZ
 			 OR created_at < $born::TIMESTAMPTZ`,
-			{
-				idle: new Date(now.getTime() - idleMs).toISOString(),
-				born: new Date(now.getTime() - lifetimeMs).toISOString()
-			}
-		)
+				{
+					idle: new Date(now.getTime() - idleMs).toISOString(),
+					born: new Date(now.getTime() - lifetimeMs).toISOString()
+				}
+			),
+		{ figures: false }
 	);
 }
 
 /** Sign out: end the session and record who signed out, from where. */
 export async function signOut(db: Db, id: string, address: string | null): Promise<void> {
 	const hash = sha256(id);
-	await db.write(async (tx) => {
-		const row = await tx.one<{ user_name: string }>(
-			'SELECT user_name FROM sessions WHERE id_hash = $hash',
-			{ hash }
-		);
-		if (!row) return;
-		await tx.run('DELETE FROM sessions WHERE id_hash = $hash', { hash });
-		await audit(tx, { actor: row.user_name, action: 'sign_out', target: row.user_name, address });
-	});
+	await db.write(
+		async (tx) => {
+			const row = await tx.one<{ user_name: string }>(
+				'SELECT user_name FROM sessions WHERE id_hash = $hash',
+				{ hash }
+			);
+			if (!row) return;
+			await tx.run('DELETE FROM sessions WHERE id_hash = $hash', { hash });
+			await audit(tx, { actor: row.user_name, action: 'sign_out', target: row.user_name, address });
+		},
+		{ figures: false }
+	);
 }

@@ -105,11 +105,14 @@ export async function recordFailure(tx: Queryable, input: AttemptInput): Promise
  * back (clearFailures). Returns the wait in ms (0: go ahead, already counted).
  */
 export function claimAttempt(db: Db, input: AttemptInput): Promise<number> {
-	return db.write(async (tx) => {
-		const waitMs = await throttleWait(tx, input);
-		if (waitMs === 0) await recordFailure(tx, input);
-		return waitMs;
-	});
+	return db.write(
+		async (tx) => {
+			const waitMs = await throttleWait(tx, input);
+			if (waitMs === 0) await recordFailure(tx, input);
+			return waitMs;
+		},
+		{ figures: false }
+	);
 }
 
 /**

@@ -180,11 +180,13 @@ export async function userFromToken(
 	);
 	if (!row) return null;
 	if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_AFTER_MS) {
-		await db.write((tx) =>
-			tx.run('UPDATE api_tokens SET last_used_at = $now::TIMESTAMPTZ WHERE id = $id', {
-				id: row.id,
-				now: now.toISOString()
-			})
+		await db.write(
+			(tx) =>
+				tx.run('UPDATE api_tokens SET last_used_at = $now::TIMESTAMPTZ WHERE id = $id', {
+					id: row.id,
+					now: now.toISOString()
+				}),
+			{ figures: false }
 		);
 	}
 	// A token is for the API, where a pending password change does not apply.

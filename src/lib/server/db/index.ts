@@ -39,10 +39,24 @@ export interface Db extends Queryable {
 	 * time, in order. Readers keep reading the last committed state meanwhile (DuckDB MVCC).
 	 * Throwing inside `fn` rolls back everything it did.
 	 */
-	write<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	write<T>(fn: (tx: Queryable) => Promise<T>, options?: WriteOptions): Promise<T>;
 	/** Queue work on the writer connection without opening a transaction (long staging work). */
-	exclusive<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
+	exclusive<T>(fn: (conn: Queryable) => Promise<T>, options?: WriteOptions): Promise<T>;
+	/**
+	 * Goes up after every write that may change a figure (a `write` unless it says otherwise, an
+	 * `exclusive`, a `run` on the pool): the key that computed figures are kept under
+	 * (metrics/cache.ts). Only this process writes the file (DuckDB allows one writer process).
+	 */
+	readonly generation: number;
 	close(): Promise<void>;
+}
+
+export interface WriteOptions {
+	/**
+	 * False for writes no figure reads (sessions, sign-in throttling, a token's last use), so that
+	 * signing in or a session's refresh keeps the computed figures. Default true.
+	 */
+	figures?: boolean;
 }
 
 /** Raised when another process holds the database file (DuckDB allows one writer process). */
@@ -182,6 +196,7 @@ export async function openDb(dbPath: string, options: OpenOptions = {}): Promise
 	}
 
 	let closed = false;
+	let generation = 0;
 	return {
 		path: dbPath,
 		directories,
@@ -191,8 +206,17 @@ export async function openDb(dbPath: string, options: OpenOptions = {}): Promise
 		},
 		all: (sql, params) => reader().all(sql, params),
 		one: (sql, params) => reader().one(sql, params),
-		run: (sql, params) => reader().run(sql, params),
-		write<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+		run: async (sql, params) => {
+			try {
+				await reader().run(sql, params);
+			} finally {
+				generation++;
+			}
+		},
+		get generation() {
+			return generation;
+		},
+		write<T>(fn: (tx: Queryable) => Promise<T>, options: WriteOptions = {}): Promise<T> {
 			return enqueue(async () => {
 				await writer.run('BEGIN TRANSACTION');
 				try {
@@ -202,11 +226,19 @@ export async function openDb(dbPath: string, options: OpenOptions = {}): Promise
 				} catch (err) {
 					await writer.run('ROLLBACK').catch(() => undefined);
 					throw err;
+				} finally {
+					if (options.figures !== false) generation++;
 				}
 			});
 		},
-		exclusive<T>(fn: (conn: Queryable) => Promise<T>): Promise<T> {
-			return enqueue(() => fn(writer));
+		exclusive<T>(fn: (conn: Queryable) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+			return enqueue(async () => {
+				try {
+					return await fn(writer);
+				} finally {
+					if (options.figures !== false) generation++;
+				}
+			});
 		},
 		async close() {
 			if (closed) return;

@@ -2,6 +2,7 @@
 import type { Queryable } from '../db';
 import { completeTo, latestDateSql, POLICE_KINDS } from '../extracts/as-of';
 import { londonToday } from '../extracts/index';
+import { memo } from './cache';
 
 export interface AsAt {
 	/**
@@ -25,8 +26,11 @@ SELECT strftime(min(coalesce(newest.as_of, held.next_day)), '%Y-%m-%d') AS as_of
 FROM held LEFT JOIN newest USING (kind)
 WHERE held.n > 0`;
 
-export async function datasetAsAt(db: Queryable, today = londonToday()): Promise<AsAt> {
+async function computeDatasetAsAt(db: Queryable, today = londonToday()): Promise<AsAt> {
 	const row = await db.one<{ as_of: string | null }>(AS_AT_SQL);
 	const asOf = row?.as_of ?? null;
 	return { as_of: asOf, complete_to: completeTo(asOf ?? today) };
 }
+
+/** Kept until the data changes (cache.ts). */
+export const datasetAsAt = memo('datasetAsAt', computeDatasetAsAt);

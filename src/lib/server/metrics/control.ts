@@ -6,6 +6,7 @@ import { monthly } from './crime';
 import { xmr } from './spc';
 import { describeSeries } from './summary';
 import { SPC_METRICS, type Filters, type SpcMetric, type SpcResult } from './types';
+import { memo } from './cache';
 
 export const SPC_LABELS: Record<SpcMetric, string> = {
 	recorded: 'Crimes recorded',
@@ -26,7 +27,7 @@ export function parseSpcMetric(raw: string | null): SpcMetric {
 }
 
 /** GET /api/v1/metrics/spc: the monthly series with limits per segment and signals, and a sentence. */
-export async function spc(db: Queryable, f: Filters, metric: SpcMetric): Promise<SpcResult> {
+async function computeSpc(db: Queryable, f: Filters, metric: SpcMetric): Promise<SpcResult> {
 	const [{ months }, settings] = await Promise.all([monthly(db, f), getSettings(db)]);
 	const points = xmr(
 		months.map((m) => ({ month: m.month, value: m[metric], incomplete: m.incomplete })),
@@ -34,3 +35,6 @@ export async function spc(db: Queryable, f: Filters, metric: SpcMetric): Promise
 	);
 	return { filters: f, metric, points, summary: describeSeries(SPC_LABELS[metric], points) };
 }
+
+/** Kept until the data changes (cache.ts). */
+export const spc = memo('spc', computeSpc);

@@ -3,6 +3,7 @@ import type { Queryable } from '../db';
 import { londonToday } from '../extracts/index';
 import { CRIME_SCOPE, isIncomplete, scopeParams } from './filters';
 import type { CrimeFigures, Filters, MonthlyResult, MonthlyRow, OutcomesResult } from './types';
+import { memo } from './cache';
 
 /** Months whose last day is less than this many days before the as-at date are provisional. */
 export const PROVISIONAL_DAYS = 90;
@@ -108,7 +109,7 @@ function figures(c: Counts, median: number | null, before: number): CrimeFigures
 }
 
 /** GET /api/v1/metrics/monthly: every month of the period (zeros included) and the period's totals. */
-export async function monthly(db: Queryable, f: Filters): Promise<MonthlyResult> {
+async function computeMonthly(db: Queryable, f: Filters): Promise<MonthlyResult> {
 	const rows = await db.all<
 		Counts & {
 			month: string;
@@ -140,6 +141,9 @@ export async function monthly(db: Queryable, f: Filters): Promise<MonthlyResult>
 	return { filters: f, months, totals };
 }
 
+/** Kept until the data changes (cache.ts). */
+export const monthly = memo('monthly', computeMonthly);
+
 const OUTCOMES_SQL = `
 WITH scope AS (${SCOPED_CRIMES})
 SELECT s.rec_month AS month,
@@ -153,7 +157,7 @@ GROUP BY ALL`;
  * GET /api/v1/metrics/outcomes: crimes recorded in each month by the group of their current
  * outcome; `none` = no outcome yet (or outcome 0). Every reference group is present, with zeros.
  */
-export async function outcomes(db: Queryable, f: Filters): Promise<OutcomesResult> {
+async function computeOutcomes(db: Queryable, f: Filters): Promise<OutcomesResult> {
 	const groupRows = await db.all<{ g: string }>(
 		`SELECT group_name AS g FROM outcome_types WHERE group_name <> 'none'
 		 GROUP BY group_name ORDER BY min(outcome_type)`
@@ -188,3 +192,6 @@ export async function outcomes(db: Queryable, f: Filters): Promise<OutcomesResul
 		}))
 	};
 }
+
+/** Kept until the data changes (cache.ts). */
+export const outcomes = memo('outcomes', computeOutcomes);

@@ -5,6 +5,7 @@ import { getOffenceGroups } from '../settings';
 import { datasetAsAt } from './as-at';
 import { addMonths, MONTH_RE } from './months';
 import type { DomesticAbuse, Filters } from './types';
+import { memo } from './cache';
 
 /** The default period: this many months ending at the latest complete month. */
 export const DEFAULT_MONTHS = 24;
@@ -14,7 +15,7 @@ const LAST_YEAR = 2099;
 const CODE_RE = /^\d{1,3}[A-Z]{0,2}$/;
 
 /** Every area named in the data (crimes, incidents, workforce, population), sorted. */
-export async function areas(db: Queryable): Promise<{ areas: string[] }> {
+async function computeAreas(db: Queryable): Promise<{ areas: string[] }> {
 	const rows = await db.all<{ area: string }>(
 		`SELECT DISTINCT area FROM (
 			SELECT area FROM crimes UNION ALL SELECT area FROM incidents
@@ -23,6 +24,9 @@ export async function areas(db: Queryable): Promise<{ areas: string[] }> {
 	);
 	return { areas: rows.map((r) => r.area) };
 }
+
+/** Kept until the data changes (cache.ts). */
+export const areas = memo('areas', computeAreas);
 
 /** Offence groups with their codes (GET /api/v1/offence-groups). */
 export async function offenceGroups(

@@ -2,6 +2,7 @@
 import type { Queryable } from '../db';
 import { latestDateSql } from '../extracts/as-of';
 import { KIND_NAMES } from '../extracts/contract';
+import { memo } from './cache';
 
 export interface KindFreshness {
 	kind: string;
@@ -30,7 +31,7 @@ const LATEST: Record<string, string> = Object.fromEntries(
 );
 
 /** For the pages' "data last refreshed" line. */
-export async function dataFreshness(db: Queryable): Promise<DataFreshness> {
+async function computeDataFreshness(db: Queryable): Promise<DataFreshness> {
 	const uploads = await db.all<{ kind: string; at: string; by: string }>(
 		`SELECT kind, max(uploaded_at) AS at, arg_max(uploaded_by, uploaded_at) AS by
 		 FROM uploads WHERE active GROUP BY kind`
@@ -51,3 +52,6 @@ export async function dataFreshness(db: Queryable): Promise<DataFreshness> {
 	const newest = [...uploads].sort((a, b) => (a.at < b.at ? 1 : -1))[0];
 	return { kinds, last_upload_at: newest?.at ?? null, last_upload_by: newest?.by ?? null };
 }
+
+/** Kept until the data changes (cache.ts). */
+export const dataFreshness = memo('dataFreshness', computeDataFreshness);

@@ -5,6 +5,7 @@ import { getSettings } from '../settings';
 import { ratio, SCOPED_CRIMES } from './crime';
 import { isIncomplete, scopeParams } from './filters';
 import type { Filters, IdentificationFigures, IdentificationResult } from './types';
+import { memo } from './cache';
 
 // incidents.opened_at is an instant; its month and date are taken on the Europe/London clock.
 const IDENTIFICATION_SQL = `
@@ -96,7 +97,7 @@ function figures(c: Counts): IdentificationFigures {
  * through the crime scope); domestic_abuse applies to the crimes and to the handler comparison,
  * while da_incidents are domestic-abuse incidents by definition.
  */
-export async function identification(db: Queryable, f: Filters): Promise<IdentificationResult> {
+async function computeIdentification(db: Queryable, f: Filters): Promise<IdentificationResult> {
 	const { training_course } = await getSettings(db);
 	const rows = await db.all<Counts & { month: string }>(IDENTIFICATION_SQL, {
 		...scopeParams(f),
@@ -115,3 +116,6 @@ export async function identification(db: Queryable, f: Filters): Promise<Identif
 		totals: figures(totals)
 	};
 }
+
+/** Kept until the data changes (cache.ts). */
+export const identification = memo('identification', computeIdentification);

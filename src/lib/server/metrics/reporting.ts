@@ -4,6 +4,7 @@ import { ratio } from './crime';
 import { CRIME_SCOPE, scopeParams } from './filters';
 import { fyLabel } from './months';
 import type { Filters, ReportingResult, ReportingYear } from './types';
+import { memo } from './cache';
 
 // The FYs whose first month (April) falls in the period and is complete; each counted from April to
 // its March or, for a part year, to the latest complete month ($complete_to, a first day). Prevalence
@@ -50,7 +51,7 @@ const tidy = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e
  * complete) counts April to the latest complete month; its reporting ratio and unreported estimate
  * are null, since an annual survey estimate cannot be set against part of a year's crimes.
  */
-export async function reporting(db: Queryable, f: Filters): Promise<ReportingResult> {
+async function computeReporting(db: Queryable, f: Filters): Promise<ReportingResult> {
 	const rows = await db.all<{
 		fy_year: number;
 		last_month: string;
@@ -85,3 +86,6 @@ export async function reporting(db: Queryable, f: Filters): Promise<ReportingRes
 	});
 	return { filters: f, years };
 }
+
+/** Kept until the data changes (cache.ts). */
+export const reporting = memo('reporting', computeReporting);

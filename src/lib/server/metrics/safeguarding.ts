@@ -11,6 +11,7 @@ import type {
 	SafeguardingFigures,
 	SafeguardingResult
 } from './types';
+import { memo } from './cache';
 
 /** The harassment-type codes the recognition of stalking is measured among (metrics.md). */
 export const HARASSMENT_TYPE_CODES = ['8L', '8M', '8Q', '8R'];
@@ -222,7 +223,7 @@ async function params(db: Queryable, f: Filters) {
 }
 
 /** GET /api/v1/metrics/safeguarding: every month of the period (zeros included) and totals. */
-export async function safeguarding(db: Queryable, f: Filters): Promise<SafeguardingResult> {
+async function computeSafeguarding(db: Queryable, f: Filters): Promise<SafeguardingResult> {
 	const p = await params(db, f);
 	const rows = await db.all<
 		Counts & {
@@ -257,6 +258,9 @@ export async function safeguarding(db: Queryable, f: Filters): Promise<Safeguard
 	};
 }
 
+/** Kept until the data changes (cache.ts). */
+export const safeguarding = memo('safeguarding', computeSafeguarding);
+
 const JOURNEY_SQL = `
 WITH ${CRIME_ASSESSMENTS},
 ${ORDERS},
@@ -288,7 +292,7 @@ SELECT
  * advocacy referral need not follow a risk assessment within N days); order steps out of the step
  * before. A step whose data kind is empty is null ("no data loaded"), never 0.
  */
-export async function journey(db: Queryable, f: Filters): Promise<JourneyResult> {
+async function computeJourney(db: Queryable, f: Filters): Promise<JourneyResult> {
 	const p = await params(db, f);
 	const r = (await db.one<Record<string, number>>(
 		JOURNEY_SQL,
@@ -356,3 +360,6 @@ export async function journey(db: Queryable, f: Filters): Promise<JourneyResult>
 		]
 	};
 }
+
+/** Kept until the data changes (cache.ts). */
+export const journey = memo('journey', computeJourney);

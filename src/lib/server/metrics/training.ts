@@ -7,6 +7,7 @@ import { ratio } from './crime';
 import { isIncomplete } from './filters';
 import { monthEnd } from './months';
 import type { Filters, TrainingResult } from './types';
+import { memo } from './cache';
 
 export const WORKFORCE_ROLES = [
 	'response_officer',
@@ -102,7 +103,7 @@ GROUP BY 1 ORDER BY 1`;
  * total_trained counts anyone with the course (any role, in post or not); with an area filter, those
  * who have a workforce row in that area.
  */
-export async function training(
+async function computeTraining(
 	db: Queryable,
 	f: Filters & { role?: string[] | null }
 ): Promise<TrainingResult> {
@@ -165,3 +166,6 @@ export async function training(
 		}))
 	};
 }
+
+/** Kept until the data changes (cache.ts). */
+export const training = memo('training', computeTraining);
