@@ -8,7 +8,7 @@ import busboy from 'busboy';
 import type { Config } from '../config';
 import { safeFileName } from '../download';
 import { HttpError } from '../http';
-import { tempFilePath } from './index';
+import { tempFilePath } from './uploads';
 
 export interface Received {
 	path: string;

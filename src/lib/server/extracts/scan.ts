@@ -55,9 +55,14 @@ const HEADER_MAX = 1 << 20;
 
 /**
  * Scan the file at `filePath` once. Throws ScanError when the bytes are refused (too large, empty,
- * binary, or in an unknown encoding), with the line of the first offending byte.
+ * binary, or in an unknown encoding), with the line of the first offending byte. `onChunk` hears
+ * the bytes read so far after each chunk (progress for a large file).
  */
-export async function scanFile(filePath: string, maxBytes: number): Promise<ScanResult> {
+export async function scanFile(
+	filePath: string,
+	maxBytes: number,
+	onChunk?: (bytesRead: number) => void
+): Promise<ScanResult> {
 	const size = fs.statSync(filePath).size;
 	if (size > maxBytes) throw new ScanError({ reason: 'too_large', bytes: size, limit: maxBytes });
 	const hash = crypto.createHash('sha256');
@@ -203,6 +208,7 @@ export async function scanFile(filePath: string, maxBytes: number): Promise<Scan
 			}
 		}
 		offset += chunk.length;
+		onChunk?.(offset);
 	}
 	if (need > 0 && !utf8BadLine) {
 		utf8BadLine = line;

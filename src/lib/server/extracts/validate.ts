@@ -1,19 +1,14 @@
 // Staging and validation: DuckDB reads the CSV as text into a temp table, then every rule of the
-// contract is SQL over it, each producing problems (line, column, value, reason). Temp tables live
-// on the writer connection only and never touch the database file.
+// contract is SQL over it, each producing problems (line, column, value, reason), listed with the
+// personal-data guard's findings (guard.ts) as one report. Temp tables live on the writer
+// connection only and never touch the database file.
 import path from 'node:path';
 import type { Queryable } from '../db';
 import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
-import {
-	ANY_CELL_PATTERN,
-	CELL_PATTERNS,
-	DATE_REF_PATTERN,
-	maskValue,
-	PATTERN_CELL_CHARS,
-	safeValue
-} from './pii';
+import type { CellFindings } from './guard';
+import { maskValue, safeValue } from './pii';
 import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
 import { ISO_DATE, ISO_TS, UK_DATE, UK_TS } from '../../dates';
 
@@ -22,6 +17,8 @@ export interface Staging {
 	stg: string;
 	typ: string;
 	lines?: string;
+	/** The personal-data guard's findings per cell (guard.ts), once it has run. */
+	pii?: string;
 	/** Staging column per file position (contract name, or x<position> for extra columns). */
 	columns: string[];
 	/** What the report calls each staging column (the header as written for extra columns). */
@@ -45,7 +42,7 @@ const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const TRIM = `' \t\r\n'`;
 
 /** Read the CSV into a temp table of trimmed text, one column per header field, in file order. */
-export async function stage(
+export async function stageCsv(
 	conn: Queryable,
 	csvPath: string,
 	match: HeaderMatch,
@@ -92,7 +89,7 @@ export async function stage(
 }
 
 export async function dropStaging(conn: Queryable, staging: Staging): Promise<void> {
-	for (const t of [staging.stg, staging.typ, staging.lines]) {
+	for (const t of [staging.stg, staging.typ, staging.lines, staging.pii]) {
 		if (t) await conn.run(`DROP TABLE IF EXISTS temp.${t}`);
 	}
 }
@@ -249,7 +246,7 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 }
 
 /** A rule across columns or about a value's range, on the typed values of a row. */
-interface RowRule {
+export interface RowRule {
 	/** The column the report names (it may be missing from the file, as an optional one can be). */
 	column: string;
 	/** SQL condition over the typed table: true where the row breaks the rule. */
@@ -348,29 +345,6 @@ function rowRules(kind: KindName, today: string, has: (column: string) => boolea
 	}
 }
 
-function piiSql(column: string): string {
-	// The same first characters the JS side looks at (pii.ts), so both agree on every cell.
-	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
-	const which = CELL_PATTERNS.map(
-		(p) => `WHEN regexp_matches(${v}, ${lit(p.source)}, 'i') THEN ${lit(p.what)}`
-	).join(' ');
-	return `CASE WHEN regexp_matches(${v}, ${lit(ANY_CELL_PATTERN)}, 'i') THEN CASE ${which} END END`;
-}
-
-/** A ref that is a whole date is taken for a date of birth (extracts.md), then the cell patterns. */
-function refPiiSql(column: string): string {
-	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
-	return `CASE WHEN regexp_matches(${v}, ${lit(DATE_REF_PATTERN.source)}) THEN ${lit(DATE_REF_PATTERN.what)}
-		ELSE ${piiSql(column)} END`;
-}
-
-// An extra column holds free text when more than half of its filled cells have three or more words.
-const THREE_WORDS = String.raw`\S+\s+\S+\s+\S`;
-
-// A valid date, time, flag, number or enum value cannot hold personal data, so those columns are
-// searched only where the value failed its type (then the report must not echo it either).
-const TYPED_SAFE = new Set(['date', 'timestamp', 'flag', 'integer', 'decimal', 'enum']);
-
 export interface Validation {
 	errorCount: number;
 	problems: Problem[];
@@ -379,16 +353,28 @@ export interface Validation {
 	warnings: string[];
 }
 
-const PERSONAL_REASON = (what: string) =>
-	`has a value that looks like ${what}: the dashboard takes anonymised data only — remove or pseudonymise this column in the export`;
+/** What the rules left in the typed table, for the report once the guard has looked too. */
+export interface Checked {
+	kind: KindName;
+	today: string;
+	/** The kind's columns the file has, with their SQL. */
+	columns: Column[];
+	/** Rows with a cell that failed its type or is empty but required. */
+	flagged: number;
+	rules: RowRule[];
+	/** Rows breaking a row rule. */
+	ruleHits: number;
+	/** Areas respelt to the first loaded spelling (canonical.ts). */
+	respelt: Awaited<ReturnType<typeof canonicaliseAreas>>;
+}
 
-/** Type every contract column into the typed temp table and collect every problem. */
-export async function validate(
+/** Type every contract column into the typed temp table and apply every rule to it. */
+export async function checkRules(
 	conn: Queryable,
 	staging: Staging,
 	kind: KindName,
 	today: string
-): Promise<Validation> {
+): Promise<Checked> {
 	const columns = KINDS[kind].columns.filter((c) => staging.columns.includes(c.name));
 	const sqls = new Map(columns.map((c) => [c.name, columnSql(kind, c)]));
 
@@ -408,17 +394,7 @@ export async function validate(
 		'b.rec',
 		`${line} AS line`,
 		...columns.map((c) => `${sqls.get(c.name)!.value} AS ${q(c.name)}`),
-		...columns.map((c) => `${sqls.get(c.name)!.error} AS ${q(`${c.name}__err`)}`),
-		...staging.columns.map((c) => {
-			const col = columns.find((k) => k.name === c);
-			const expr =
-				col && TYPED_SAFE.has(col.type)
-					? `CASE WHEN ${q(`${c}__err`)} IS NOT NULL THEN ${piiSql(c)} END`
-					: col?.type === 'ref'
-						? refPiiSql(c)
-						: piiSql(c);
-			return `${expr} AS ${q(`${c}__pii`)}`;
-		})
+		...columns.map((c) => `${sqls.get(c.name)!.error} AS ${q(`${c.name}__err`)}`)
 	];
 	const join = staging.lines ? `JOIN ${staging.lines} l ON l.rec = b.rec` : '';
 	await conn.run(
@@ -426,13 +402,11 @@ export async function validate(
 		 FROM (SELECT ${layer2.join(', ')} FROM (SELECT ${layer1.join(', ')} FROM ${staging.stg})) b ${join}`,
 		typed.some((t) => t.includes('$today')) ? { today } : undefined
 	);
-	const anyProblem = [
-		...columns.map((c) => `${q(`${c.name}__err`)} IS NOT NULL`),
-		...staging.columns.map((c) => `${q(`${c}__pii`)} IS NOT NULL`)
-	].join(' OR ');
-	const flagged = await conn.one<{ n: number }>(
-		`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${anyProblem}`
-	);
+	const flagged = columns.length
+		? await conn.one<{ n: number }>(
+				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${columns.map((c) => `${q(`${c.name}__err`)} IS NOT NULL`).join(' OR ')}`
+			)
+		: undefined;
 	// A value with a problem is NULL, so range rules and key checks skip it.
 	for (const c of flagged?.n ? columns : []) {
 		await conn.run(
@@ -445,29 +419,60 @@ export async function validate(
 		? await canonicaliseAreas(conn, staging.typ)
 		: [];
 
+	const rules = rowRules(kind, today, (c) => sqls.has(c));
+	const rangeHits = rules.length
+		? await conn.one<{ n: number }>(
+				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')}`
+			)
+		: undefined;
+	return {
+		kind,
+		today,
+		columns,
+		flagged: flagged?.n ?? 0,
+		rules,
+		ruleHits: rangeHits?.n ?? 0,
+		respelt
+	};
+}
+
+const PERSONAL_REASON = (what: string) =>
+	`has a value that looks like ${what}: the dashboard takes anonymised data only — remove or pseudonymise this column in the export`;
+
+/**
+ * Every problem the rules and the personal-data guard (guard.ts) found, as the report lists them:
+ * each cell once, in file order, personal data winning over a type error in the same cell; then
+ * repeated keys and extra columns of free text. Warnings only for a file with no problem.
+ */
+export async function listProblems(
+	conn: Queryable,
+	staging: Staging,
+	checked: Checked,
+	guarded: CellFindings
+): Promise<Validation> {
+	const { kind, columns, rules } = checked;
+	const contract = new Set(columns.map((c) => c.name));
+	const pii = staging.pii!;
+	const piiCols = staging.columns.map((c) => `p.${q(`${c}__pii`)}`).join(', ');
+	const cells = `(SELECT t.*, ${piiCols} FROM ${staging.typ} t JOIN ${pii} p ON p.rec = t.rec)`;
+
 	// Every cell problem, one SELECT per column; personal data wins over a type error in a cell.
 	const selects: string[] = [];
 	staging.columns.forEach((c, colNo) => {
 		const label = lit(staging.labels.get(c) ?? c);
-		const err = sqls.has(c) ? q(`${c}__err`) : 'NULL';
+		const err = contract.has(c) ? q(`${c}__err`) : 'NULL';
 		selects.push(`SELECT rec, line, ${colNo} AS col_no, ${lit(c)} AS col, ${label} AS label,
 			CASE WHEN ${q(`${c}__pii`)} IS NOT NULL THEN ${q(`${c}__pii`)} ELSE ${err} END AS reason,
 			${q(`${c}__pii`)} IS NOT NULL AS personal
-			FROM ${staging.typ} WHERE ${q(`${c}__pii`)} IS NOT NULL OR ${err} IS NOT NULL`);
+			FROM ${cells} WHERE ${q(`${c}__pii`)} IS NOT NULL OR ${err} IS NOT NULL`);
 	});
-	const rules = rowRules(kind, today, (c) => sqls.has(c));
 	for (const r of rules) {
 		selects.push(`SELECT rec, line, ${staging.columns.indexOf(r.column)} AS col_no, ${lit(r.column)} AS col,
 			${lit(r.column)} AS label, ${lit(r.reason)} AS reason, false AS personal
 			FROM ${staging.typ} WHERE ${r.when}`);
 	}
 	const problemsSql = selects.join(' UNION ALL ');
-	const rangeHits = rules.length
-		? await conn.one<{ n: number }>(
-				`SELECT count(*)::INTEGER AS n FROM ${staging.typ} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')}`
-			)
-		: undefined;
-	const clean = !flagged?.n && !rangeHits?.n;
+	const clean = !checked.flagged && !guarded.rows && !checked.ruleHits;
 
 	const counts = clean
 		? { n: 0, personal: 0 }
@@ -484,7 +489,7 @@ export async function validate(
 				lines: number[];
 			}>(
 				`SELECT label, reason, personal, count(*)::INTEGER AS n, list(line ORDER BY line)[1:5] AS lines
-		 FROM (${problemsSql}) GROUP BY ALL ORDER BY n DESC, label`
+		 FROM (${problemsSql}) GROUP BY ALL ORDER BY n DESC, label, reason`
 			);
 	const rawValue = `CASE p.col ${staging.columns.map((c) => `WHEN ${lit(c)} THEN s.${q(c)}`).join(' ')} END`;
 	const detail = clean
@@ -561,29 +566,12 @@ export async function validate(
 		summary.sort((a, b) => b.count - a.count);
 	}
 
-	// Extra columns are never loaded, but free text in one is refused like any personal data.
-	let freeText = false;
-	for (const c of staging.columns.filter((name) => !sqls.has(name))) {
-		const label = staging.labels.get(c) ?? c;
-		const words = await conn.one<{ filled: number; wordy: number; line: number | null }>(
-			`SELECT count(cell)::INTEGER AS filled, count(*) FILTER (WHERE wordy)::INTEGER AS wordy,
-				min(line) FILTER (WHERE wordy)::INTEGER AS line
-			 FROM (SELECT t.line, s.${q(c)} AS cell,
-					regexp_matches(left(s.${q(c)}, ${PATTERN_CELL_CHARS}), ${lit(THREE_WORDS)}) AS wordy
-				FROM ${staging.typ} t JOIN ${staging.stg} s ON s.rowid = t.rec)`
-		);
-		if (!words || words.filled === 0 || words.wordy * 2 <= words.filled) continue;
-		freeText = true;
-		const reason = `holds free text (${words.wordy} of its ${words.filled} filled cells have three or more words), which may describe people: the dashboard takes anonymised data only — remove this column from the export`;
-		problems.push(problem(words.line ?? 2, label, '', reason, true));
-		// One finding about the whole column, so the summary gives no row count.
-		summary.push({
-			...summaryLine(label, reason, 1, [words.line ?? 2]),
-			message: `${label} ${reason}`
-		});
+	for (const f of guarded.freeText) {
+		problems.push(f.problem);
+		summary.push(f.summary);
 		errorCount += 1;
 	}
-	if (freeText) {
+	if (guarded.freeText.length) {
 		problems.sort((a, b) => a.line - b.line);
 		problems.splice(MAX_PROBLEMS);
 	}
@@ -592,11 +580,11 @@ export async function validate(
 		errorCount,
 		problems,
 		summary,
-		personal: (counts?.personal ?? 0) > 0 || freeText,
+		personal: (counts?.personal ?? 0) > 0 || guarded.freeText.length > 0,
 		warnings:
 			errorCount === 0
 				? [
-						...[areaWarning(respelt)].filter((w): w is string => w !== null),
+						...[areaWarning(checked.respelt)].filter((w): w is string => w !== null),
 						...(await refWarnings(conn, staging, kind)),
 						...(await dateOrderWarnings(conn, staging, kind))
 					]
