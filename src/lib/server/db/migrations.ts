@@ -289,6 +289,27 @@ CREATE TABLE backups (
 	problem VARCHAR
 );
 `
+	},
+	{
+		version: 10,
+		name: 'column mappings',
+		// Saved column mappings for records systems' exports (extracts.md "Column mappings"). A
+		// mapping is never updated: saving under a name again adds the next version, so an upload's
+		// report can always name the exact mapping it was read with. The JSON columns hold the
+		// source header, source column -> contract column (or null), and the enum/flag value maps.
+		sql: `
+CREATE TABLE mappings (
+	name VARCHAR NOT NULL,
+	version INTEGER NOT NULL,
+	kind VARCHAR NOT NULL,
+	source_header JSON NOT NULL,
+	column_map JSON NOT NULL,
+	value_map JSON NOT NULL,
+	created_by VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (name, version)
+);
+`
 	}
 ];
 

@@ -17,6 +17,13 @@ import { asOfProblem, completeTo, latestDateSql, POLICE_KINDS } from './as-of';
 import { KINDS, type KindName } from './contract';
 import { guardCells, personalNamesRefusal } from './guard';
 import {
+	applyValueMaps,
+	mapHeader,
+	mappingKindRefusal,
+	mappingWarning,
+	type Mapping
+} from './mappings';
+import {
 	asOfRefusal,
 	checkHeader,
 	contractNames,
@@ -80,6 +87,11 @@ export interface LoadOptions {
 	onProgress?: (e: Progress) => void;
 	/** Aborted (the client went away): stop before the commit and leave nothing behind. */
 	signal?: AbortSignal;
+	/**
+	 * A saved column mapping to read the file with (mappings.ts): its columns renamed before the
+	 * header check, its values rewritten before validation; the report names it and its version.
+	 */
+	mapping?: Mapping;
 }
 
 /** The load was cancelled before its commit began; nothing of it is left but the audit row. */
@@ -106,6 +118,8 @@ interface Load {
 	staging?: Staging;
 	/** The whole file being compressed into the archive while its rows are checked. */
 	archiving: Promise<void>;
+	/** What the mapping did to the header: fields renamed and ignored, sources the file lacks. */
+	mapped?: { renamed: number; ignored: number; absent: string[] };
 }
 
 /** The scan's findings: the file's bytes, its header, and a refusal held until the guard has run. */
@@ -221,7 +235,21 @@ export async function scan(
 	const ragged = raggedRefusal(file, load.fileName);
 	if (ragged) return { ok: false, refusal: ragged, file };
 	report(load, { stage: 'reading', bytes: file.bytes, rows: file.records });
-	const header = checkHeader(file, load.opts.kind, load.fileName);
+	// A mapping is read before the header check: renamed fields are contract columns from here on,
+	// ignored ones extra columns (not loaded, still guarded by name and cell).
+	const { mapping } = load.opts;
+	if (mapping) {
+		const wrongKind = mappingKindRefusal(mapping, load.opts.kind, load.fileName);
+		if (wrongKind) return { ok: false, refusal: wrongKind, file };
+		const mapped = mapHeader(mapping, file.header);
+		load.mapped = {
+			renamed: mapped.header.filter((h, i) => h !== file.header[i]).length,
+			ignored: file.header.filter((h, i) => mapped.ignored[i]).length,
+			absent: mapped.absent
+		};
+		file = { ...file, header: mapped.header };
+	}
+	const header = checkHeader(file, load.opts.kind ?? mapping?.kind, load.fileName);
 	const scanned: Scanned = { ok: true, file, header };
 	if (!header.ok) scanned.held = header.refusal;
 	else if (file.records === 0) scanned.held = noRowsRefusal(load.fileName);
@@ -283,13 +311,21 @@ export async function stage(
 				file.header.length,
 				file.recordLines
 			);
-			return { staging: load.staging };
+			// The mapping's value maps rewrite the staged text, so validation reads contract values.
+			const { mapping } = load.opts;
+			const rewritten = mapping
+				? await applyValueMaps(conn, load.staging.stg, load.staging.columns, mapping)
+				: undefined;
+			return { staging: load.staging, rewritten };
 		} catch (err) {
 			if (err instanceof CsvReadError) return { csvError: err };
 			throw err;
 		}
 	});
 	if (read.csvError) return csvReadRefusal(read.csvError.message, load.fileName);
+	if (load.opts.mapping && load.mapped) {
+		warnings.unshift(mappingWarning(load.opts.mapping, load.mapped, read.rewritten ?? {}));
+	}
 	report(load, { stage: 'reading', rows: file.records });
 	return { ok: true, staging: read.staging!, rows: file.records, wholeFile, partial, warnings };
 }
@@ -336,7 +372,10 @@ export async function guard(
 		problems: v.problems,
 		truncated: v.errorCount > v.problems.length,
 		summary: v.summary.length || !v.problems.length ? v.summary : summarise(v.problems),
-		warnings: [...staged.warnings, ...v.warnings]
+		warnings: [...staged.warnings, ...v.warnings],
+		mapping: load.opts.mapping
+			? { name: load.opts.mapping.name, version: load.opts.mapping.version }
+			: null
 	};
 	if (v.errorCount > 0) return problemsRefusal(report_, v.personal, load.fileName);
 	return { ok: true, report: report_ };
@@ -450,7 +489,8 @@ export async function commit(
 				replaced,
 				sha256: file.sha256,
 				file_name: fileName,
-				as_of: asOf
+				as_of: asOf,
+				mapping: finalReport.mapping ?? null
 			}
 		});
 		await dropStaging(tx, st);

@@ -38,6 +38,8 @@ export interface ValidationReport {
 	truncated: boolean;
 	summary: SummaryLine[];
 	warnings: string[];
+	/** The column mapping the file was read with (mappings.ts); null or absent when none. */
+	mapping?: { name: string; version: number } | null;
 }
 
 export const MAX_PROBLEMS = 1000;
