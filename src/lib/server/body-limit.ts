@@ -27,7 +27,7 @@ function tooLarge(api: boolean, limit: number): Response {
 }
 
 /** Read the rest of a refused body and discard it (bounded), so the 413 reaches the client. */
-function drain(reader: ReadableStreamDefaultReader<Uint8Array>, already = 0): void {
+export function drain(reader: ReadableStreamDefaultReader<Uint8Array>, already = 0): void {
 	let bytes = already;
 	const next = (): Promise<void> =>
 		reader.read().then(({ done, value }) => {

@@ -10,6 +10,7 @@ import { audit } from '../audit';
 import type { Config } from '../config';
 import type { Db, Queryable } from '../db';
 import { safeFileName } from '../download';
+import { HttpError } from '../http';
 import { recordUpload } from '../ops-metrics';
 import { defaultAsOf } from '../../dates';
 import { archiveContractColumns, gunzippedSha256, gzipTo } from './archive';
@@ -94,10 +95,13 @@ export interface LoadOptions {
 	mapping?: Mapping;
 }
 
-/** The load was cancelled before its commit began; nothing of it is left but the audit row. */
-export class UploadCancelled extends Error {
+/**
+ * The load was cancelled before its commit began; nothing of it is left but the audit row. An
+ * HttpError so an endpoint answers it (499, nginx's "client closed request") to a client that is gone.
+ */
+export class UploadCancelled extends HttpError {
 	constructor(readonly stage: StageName) {
-		super(`The upload was cancelled (${stage}); nothing was loaded.`);
+		super(499, 'cancelled', `The upload was cancelled (${stage}); nothing was loaded.`);
 		this.name = 'UploadCancelled';
 	}
 }
@@ -591,17 +595,30 @@ function checkpoint(load: Load): void {
 }
 
 /**
- * Work on the writer connection (the staging tables live there). A cancel meanwhile interrupts the
- * running DuckDB statement, and whatever the work then returns or throws, the load is cancelled.
+ * Work on the writer connection (the staging tables live there). Every statement is a boundary a
+ * cancel stops at; a cancel while one runs interrupts it, again every 20 ms, since DuckDB drops an
+ * interrupt that comes while a statement is still being prepared. Whatever the work then returns
+ * or throws, the load is cancelled.
  */
 async function onWriter<T>(load: Load, fn: (conn: Queryable) => Promise<T>): Promise<T> {
 	return load.db.exclusive(async (conn) => {
 		checkpoint(load);
 		const signal = load.opts.signal;
-		const interrupt = () => conn.connection.interrupt();
+		let again: ReturnType<typeof setInterval> | undefined;
+		const interrupt = () => {
+			conn.connection.interrupt();
+			again = setInterval(() => conn.connection.interrupt(), 20);
+		};
 		signal?.addEventListener('abort', interrupt, { once: true });
+		const statement = () => checkpoint(load);
+		const cancellable: Queryable = {
+			connection: conn.connection,
+			all: (sql, params) => (statement(), conn.all(sql, params)),
+			one: (sql, params) => (statement(), conn.one(sql, params)),
+			run: (sql, params) => (statement(), conn.run(sql, params))
+		};
 		try {
-			const value = await fn(conn);
+			const value = await fn(cancellable);
 			checkpoint(load);
 			return value;
 		} catch (err) {
@@ -609,6 +626,7 @@ async function onWriter<T>(load: Load, fn: (conn: Queryable) => Promise<T>): Pro
 			throw err;
 		} finally {
 			signal?.removeEventListener('abort', interrupt);
+			clearInterval(again);
 		}
 	});
 }

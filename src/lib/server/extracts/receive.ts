@@ -1,12 +1,13 @@
 // Receiving an uploaded extract over HTTP: the request body streams to a temp file under DATA_DIR/tmp
 // (text/csv body, or the `file` field of a multipart form), never held whole in memory, and stops
-// at MAX_UPLOAD_MB with 413.
+// at MAX_UPLOAD_MB with 413. The checks that need no body come first (checkBeforeBody).
 import fs from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Config } from '../config';
 import { safeFileName } from '../download';
+import { drain } from '../body-limit';
 import { HttpError } from '../http';
 import { tempFilePath } from './uploads';
 
@@ -27,26 +28,82 @@ function tooLarge(limit: number): HttpError {
 	);
 }
 
-/** Counts bytes and fails the stream once they pass the limit. */
+// A body over the limit is still read, and dropped, for this much more, so a client still sending
+// it sees the 413 rather than a reset connection; past that it is cut off. Under the megabyte that
+// adapter-node's BODY_SIZE_LIMIT allows above MAX_UPLOAD_MB (scripts/serve-env.ts).
+const DRAIN_BYTES = 512 * 1024;
+
+/** Counts bytes, tells `onBytes`, and fails the stream once they pass the limit (if any). */
 class Limit extends Transform {
 	bytes = 0;
-	constructor(private readonly limit: number) {
+	private over = false;
+	constructor(
+		private readonly limit: number,
+		private readonly onBytes?: (bytes: number) => void
+	) {
 		super();
 	}
 	_transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
 		this.bytes += chunk.length;
-		if (this.bytes > this.limit) done(tooLarge(this.limit));
-		else done(null, chunk);
+		this.onBytes?.(this.bytes);
+		if (this.bytes <= this.limit) return done(null, chunk);
+		if (this.bytes > this.limit + DRAIN_BYTES) return done(tooLarge(this.limit));
+		this.over = true;
+		done();
+	}
+	_flush(done: TransformCallback) {
+		done(this.over ? tooLarge(this.limit) : null);
 	}
 }
 
-/** Stream the request's CSV to a temp file. The caller removes `path` when done. */
-export async function receiveUpload(request: Request, config: Config): Promise<Received> {
+const CSV_TYPES = [
+	'text/csv',
+	'text/plain',
+	'application/csv',
+	'application/vnd.ms-excel',
+	'application/octet-stream'
+];
+
+/**
+ * What can be refused before a byte of the body is read: a declared length over the limit (413),
+ * a content type that is neither CSV nor a multipart form (415). receiveUpload checks them too.
+ */
+export function checkBeforeBody(request: Request, config: Config): void {
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
 	const declared = Number(request.headers.get('content-length') ?? NaN);
+	// The body is read and dropped (bounded) behind the refusal, so a client still sending it gets
+	// the answer and its connection stays usable.
+	const refuse = (err: HttpError) => {
+		if (request.body && !request.bodyUsed) drain(request.body.getReader());
+		return err;
+	};
 	if (Number.isFinite(declared) && declared > config.maxUploadBytes + 64 * 1024) {
-		throw tooLarge(config.maxUploadBytes);
+		throw refuse(tooLarge(config.maxUploadBytes));
 	}
+	if (type !== '' && !type.startsWith('multipart/form-data')) {
+		if (!CSV_TYPES.some((t) => type.startsWith(t))) {
+			throw refuse(
+				new HttpError(
+					415,
+					'not_csv',
+					`Send the extract as text/csv or as multipart/form-data with a "file" field, not ${type}.`
+				)
+			);
+		}
+	}
+}
+
+/**
+ * Stream the request's CSV to a temp file. The caller removes `path` when done. `onBytes` hears
+ * the body's bytes received so far as they arrive.
+ */
+export async function receiveUpload(
+	request: Request,
+	config: Config,
+	onBytes?: (bytes: number) => void
+): Promise<Received> {
+	checkBeforeBody(request, config);
+	const type = (request.headers.get('content-type') ?? '').toLowerCase();
 	const dest = tempFilePath(config);
 	try {
 		if (type.startsWith('multipart/form-data')) {
@@ -54,33 +111,25 @@ export async function receiveUpload(request: Request, config: Config): Promise<R
 				throw new HttpError(400, 'empty_body', 'The request has no body: send the CSV file.');
 			}
 			// The boundary is case-sensitive (browsers send mixed case): busboy gets the header as sent.
-			return await receiveMultipart(request, request.headers.get('content-type')!, dest, config);
+			return await receiveMultipart(
+				request,
+				request.headers.get('content-type')!,
+				dest,
+				config,
+				onBytes
+			);
 		}
-		if (
-			type === '' ||
-			type.startsWith('text/csv') ||
-			type.startsWith('text/plain') ||
-			type.startsWith('application/csv') ||
-			type.startsWith('application/vnd.ms-excel') ||
-			type.startsWith('application/octet-stream')
-		) {
-			// A 0-byte file arrives as no body: loadExtract refuses it as empty, like any empty file.
-			if (!request.body) fs.writeFileSync(dest, '');
-			else {
-				await pipeline(
-					Readable.fromWeb(request.body as never),
-					new Limit(config.maxUploadBytes),
-					fs.createWriteStream(dest)
-				);
-			}
-			const name = new URL(request.url).searchParams.get('filename') ?? undefined;
-			return { path: dest, fileName: safeFileName(name), fields: {} };
+		// A 0-byte file arrives as no body: loadExtract refuses it as empty, like any empty file.
+		if (!request.body) fs.writeFileSync(dest, '');
+		else {
+			await pipeline(
+				Readable.fromWeb(request.body as never),
+				new Limit(config.maxUploadBytes, onBytes),
+				fs.createWriteStream(dest)
+			);
 		}
-		throw new HttpError(
-			415,
-			'not_csv',
-			`Send the extract as text/csv or as multipart/form-data with a "file" field, not ${type}.`
-		);
+		const name = new URL(request.url).searchParams.get('filename') ?? undefined;
+		return { path: dest, fileName: safeFileName(name), fields: {} };
 	} catch (err) {
 		fs.rmSync(dest, { force: true });
 		throw err;
@@ -91,7 +140,8 @@ async function receiveMultipart(
 	request: Request,
 	type: string,
 	dest: string,
-	config: Config
+	config: Config,
+	onBytes?: (bytes: number) => void
 ): Promise<Received> {
 	const fields: Record<string, string> = {};
 	let fileName: string | undefined;
@@ -119,7 +169,9 @@ async function receiveMultipart(
 		parser.on('close', resolve);
 		parser.on('error', reject);
 	});
-	await Promise.all([pipeline(Readable.fromWeb(request.body as never), parser), parsed]);
+	// The form's own limit is busboy's (fileSize); this counts the body's bytes as they come.
+	const counted = new Limit(Infinity, onBytes);
+	await Promise.all([pipeline(Readable.fromWeb(request.body as never), counted, parser), parsed]);
 	await writing;
 	if (!got) {
 		throw new HttpError(400, 'no_file', 'The form has no "file" field: attach the CSV as "file".');

@@ -1,15 +1,25 @@
-// Upload an extract (POST) and list the upload history (GET): thin over lib/server/extracts/api.
+// Upload an extract (POST; streamed progress when asked for NDJSON) and list the upload history
+// (GET): thin over lib/server/extracts/api.
 import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
 import { readConfig } from '$lib/server/config';
-import { answer, getExtracts, postExtract } from '$lib/server/extracts/api';
+import {
+	answer,
+	getExtracts,
+	postExtract,
+	postExtractStreamed,
+	wantsProgress
+} from '$lib/server/extracts/api';
 
 export const POST: RequestHandler = async ({ request, url, locals, getClientAddress }) =>
 	answer(async () =>
-		postExtract(await getDb(), readConfig(), request, url, {
-			user: locals.user?.name ?? 'unknown',
-			address: getClientAddress()
-		})
+		(wantsProgress(request) ? postExtractStreamed : postExtract)(
+			await getDb(),
+			readConfig(),
+			request,
+			url,
+			{ user: locals.user?.name ?? 'unknown', address: getClientAddress() }
+		)
 	);
 
 export const GET: RequestHandler = async ({ url }) =>
