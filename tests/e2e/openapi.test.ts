@@ -490,6 +490,34 @@ describe('extracts', () => {
 		expect(large.body.error.code).toBe('too_large');
 	});
 
+	it('streams an upload as NDJSON lines (200) that are UploadProgress, ending with the 422 and its body', async () => {
+		const res = await call('post', '/extracts', {
+			as: 'analyst',
+			query: 'kind=crimes',
+			headers: { 'content-type': 'text/csv', accept: 'application/x-ndjson' },
+			body: fixture('crimes-errors.csv'),
+			expect: 200
+		});
+		expect(res.type).toBe('application/x-ndjson');
+		const lines = res.text
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
+		const validate = validatorAt('/components/schemas/UploadProgress');
+		for (const line of lines) {
+			expect(validate(line), `${JSON.stringify(line)}\n${ajv.errorsText(validate.errors)}`).toBe(
+				true
+			);
+		}
+		const result = lines.at(-1);
+		expect(result).toMatchObject({ type: 'result', status: 422 });
+		const body = validatorAt(
+			'/components/responses/InvalidExtract/content/application~1json/schema'
+		);
+		expect(body(result.body), ajv.errorsText(body.errors)).toBe(true);
+		expect(result.body.error.code).toBe('invalid_extract');
+	});
+
 	it('answers one upload with its report, as JSON or the report as CSV; 404 for an unknown id', async () => {
 		const one = await call('get', '/extracts/{id}', { as: 'analyst', params: { id }, expect: 200 });
 		expect(one.body.upload.id).toBe(id);

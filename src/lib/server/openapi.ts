@@ -464,6 +464,41 @@ const schemas: Record<string, Schema> = {
 	UploadSummary: object(uploadFields, {
 		description: 'An upload as the history lists it (without its full report).'
 	}),
+	UploadProgress: {
+		description:
+			'One line of the streamed answer to an upload (Accept: application/x-ndjson): a stage begun or progressing, or the one last line, the result.',
+		oneOf: [
+			object(
+				{
+					type: { const: 'stage' },
+					stage: {
+						type: 'string',
+						enum: ['stored', 'reading', 'validating', 'guard', 'loading', 'done'],
+						description:
+							'stored: the body is on disk; reading: the scan and staging into DuckDB; validating: the rules; guard: the personal-data check over every column; loading: the commit transaction; done. A stage may repeat with more rows or bytes; a stage the load never reaches is not sent.'
+					},
+					rows: { ...count, description: 'Rows of the file, once known.' },
+					bytes: { ...count, description: 'Bytes received (stored) or read (reading).' },
+					ms: { ...count, description: 'Milliseconds since the request started.' }
+				},
+				{ optional: ['rows', 'bytes'] }
+			),
+			object(
+				{
+					type: { const: 'result' },
+					status: {
+						type: 'integer',
+						description:
+							'The status the plain request would have had: 201, 400, 409, 413, 415, 422 (or 500).'
+					},
+					body: {
+						description: 'Exactly the JSON body the plain request answers with that status.'
+					}
+				},
+				{}
+			)
+		]
+	},
 	Upload: object(
 		{ ...uploadFields, report: ref('ValidationReport') },
 		{ description: 'One upload with its validation report.' }
@@ -1016,6 +1051,15 @@ const paths: Record<string, Schema> = {
 				}
 			},
 			responses: {
+				200: {
+					description:
+						"With `Accept: application/x-ndjson`: the upload's progress as it happens, one JSON object per line (UploadProgress): `stage` lines for the body reaching the disk and each stage of the load, then one `result` line with the status and body the plain request answers. Refusals before the body is read (token, role, Origin, parameters, a declared size over the limit, a content type) stay ordinary HTTP errors. Closing the connection before the commit cancels the upload: nothing is loaded or kept, and the audit log records upload_cancelled.",
+					content: {
+						'application/x-ndjson': {
+							schema: { type: 'string', description: 'Lines of UploadProgress.' }
+						}
+					}
+				},
 				201: {
 					description: 'Loaded.',
 					content: json(object({ upload: ref('Upload') }))
