@@ -7,7 +7,8 @@ import { HttpError } from '$lib/server/http';
 import { KINDS, KIND_NAMES, isKindName, kindColumnLists } from '$lib/server/extracts/contract';
 import { datasetCounts, listUploads, londonToday } from '$lib/server/extracts';
 import { postExtract } from '$lib/server/extracts/api';
-import type { KindColumns, UploadResult } from '$lib/components/extracts/extracts';
+import type { UploadResult } from '$lib/components/extracts/extracts';
+import type { ContractKind } from '$lib/components/extracts/month-end';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
@@ -25,7 +26,16 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 			latest: latest ? { id: latest.id, at: latest.uploaded_at, by: latest.uploaded_by } : null
 		};
 	});
-	const kinds: KindColumns[] = kindColumnLists();
+	// With each column's type and allowed values, so the mapping editor offers the contract's values.
+	const kinds: ContractKind[] = kindColumnLists().map((k) => ({
+		...k,
+		columns: KINDS[k.kind].columns.map((c) => ({
+			name: c.name,
+			type: c.type,
+			required: c.required,
+			values: c.values ? [...c.values] : c.type === 'flag' ? ['Y', 'N'] : undefined
+		}))
+	}));
 	return {
 		datasets,
 		uploads: uploads.filter((u) => !kind || u.kind === kind),
