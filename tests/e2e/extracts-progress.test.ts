@@ -124,6 +124,45 @@ describe('streamed upload progress (NDJSON)', () => {
 		expect(results[0].body).toEqual(await got.json());
 	});
 
+	it('sends stored with the bytes received while the body is still coming', async () => {
+		// The header and first row, then, 600 ms later, the other two rows of a fresh file.
+		const text = THREE_CRIMES.replace(/CR-/g, 'CS-');
+		const cut = text.indexOf('\n', HEADER.length + 1) + 1;
+		const parts = [text.slice(0, cut), text.slice(cut)].map((t) => new TextEncoder().encode(t));
+		let pulled = 0;
+		let finished = false;
+		const body = new ReadableStream<Uint8Array>({
+			async pull(c) {
+				if (pulled === 1) await new Promise((r) => setTimeout(r, 600));
+				if (pulled === parts.length) {
+					finished = true;
+					c.close();
+				} else c.enqueue(parts[pulled++]);
+			}
+		});
+		const res = await post('?filename=slow.csv', body, { ndjson: true });
+		const reader = res.body!.getReader();
+		const decoder = new TextDecoder();
+		let buffered = '';
+		const early: Line[] = [];
+		let all: Line[] = [];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			buffered += decoder.decode(value, { stream: true });
+			const got = buffered
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => JSON.parse(l) as Line);
+			if (!finished) early.push(...got.slice(early.length));
+			all = got;
+		}
+		// Before the body ended the server had said how much of it was on disk: the first part.
+		expect(early[0]).toMatchObject({ type: 'stage', stage: 'stored', bytes: parts[0].length });
+		expect(all.filter((l) => l.stage === 'stored').at(-1)?.bytes).toBe(Buffer.byteLength(text));
+		expect(all.at(-1)).toMatchObject({ type: 'result', status: 201 });
+	});
+
 	it('ends a refused file with the status and body the plain request answers', async () => {
 		const streamed = await lines(
 			await post('?kind=crimes&filename=bad.csv', BAD_CRIMES, { ndjson: true })
