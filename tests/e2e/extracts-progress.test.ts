@@ -220,6 +220,44 @@ describe('streamed upload progress (NDJSON)', () => {
 		expect((result.body as { error: { code: string } }).error.code).toBe('too_large');
 	});
 
+	it('cancels the load when the client closes the stream after the body is in, before the commit', async () => {
+		// 15,000 rows (about 0.8 MB): the scan is done long before the rows are staged and checked.
+		const rows = Array.from(
+			{ length: 15_000 },
+			(_, i) => `CB-${i},2023-01-05,8Q,North,Y,ex_partner,F,25_34,`
+		);
+		const controller = new AbortController();
+		const res = await post('?filename=closed.csv', [HEADER, ...rows].join('\n'), {
+			ndjson: true,
+			signal: controller.signal
+		});
+		const reader = res.body!.getReader();
+		const decoder = new TextDecoder();
+		let text = '';
+		// The scan's line with the rows counted: the client closes the answer there.
+		while (!/"stage":"reading","bytes":\d+,"rows":15000/.test(text)) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			text += decoder.decode(value, { stream: true });
+		}
+		controller.abort();
+		await reader.read().catch(() => undefined);
+		expect(text).not.toContain('"stage":"loading"');
+		const uploads = async () =>
+			(
+				(await (
+					await fetch(`${server.url}/api/v1/extracts`, {
+						headers: { authorization: `Bearer ${token}` }
+					})
+				).json()) as { uploads: { file_name: string }[] }
+			).uploads.map((u) => u.file_name);
+		// Give the server time to have finished whatever it would have done; nothing named closed.csv.
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(await uploads()).not.toContain('closed.csv');
+		const tmp = path.join(server.dataDir, 'tmp');
+		expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+	});
+
 	it('leaves no upload and no file when the client goes away mid-upload', async () => {
 		const before = (await (
 			await fetch(`${server.url}/api/v1/extracts`, {
@@ -270,9 +308,16 @@ describe('streamed upload progress (NDJSON)', () => {
 		const db = await openDb(server.dbPath, { dataDir: server.dataDir });
 		try {
 			const rows = await db.all<{ actor: string; details: string }>(
-				`SELECT actor, details::VARCHAR AS details FROM audit_log WHERE action = 'upload_cancelled'`
+				`SELECT actor, details::VARCHAR AS details FROM audit_log WHERE action = 'upload_cancelled' ORDER BY id`
 			);
+			// The earlier test's cancel after the scan (at staging or a later stage before the
+			// commit), then this one's while the body was coming.
 			expect(rows.map((r) => ({ actor: r.actor, ...JSON.parse(r.details) }))).toEqual([
+				{
+					actor: 'ana.lyst',
+					file_name: 'closed.csv',
+					stage: expect.stringMatching(/^(reading|validating|guard)$/)
+				},
 				{ actor: 'ana.lyst', stage: 'stored' }
 			]);
 		} finally {
