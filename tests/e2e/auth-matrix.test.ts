@@ -138,6 +138,11 @@ const CASES: Case[] = [
 	{ route: '/api/v1/extracts/[id]/file', request: 'GET', path: '/api/v1/extracts/up1/file', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/rollback', request: 'POST', path: '/api/v1/extracts/no-such-upload/rollback', answers: [401, 403, 404, 403, 404] },
 	{ route: '/api/v1/extracts/[id]/restore', request: 'POST', path: '/api/v1/extracts/up1/restore', answers: [401, 403, 409, 403, 409] },
+	// Column mappings: analysts and admins. An empty mapping is refused by field (400), saving nothing;
+	// "no-such-mapping" does not exist (404).
+	{ route: '/api/v1/mappings', request: 'GET', path: '/api/v1/mappings', answers: [401, 403, 200, 403, 200] },
+	{ route: '/api/v1/mappings', request: 'POST', path: '/api/v1/mappings', json: {}, answers: [401, 403, 400, 403, 400] },
+	{ route: '/api/v1/mappings/[name]', request: 'GET', path: '/api/v1/mappings/no-such-mapping', answers: [401, 403, 404, 403, 404] },
 
 	// Publishing API: publishers and admins; 403 JSON for the other roles. An empty request names its
 	// first missing field (400); withdrawing an unknown summary is 404.

@@ -7,12 +7,60 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, createUser, userFromToken } from '../../src/lib/server/auth';
 import { openDb } from '../../src/lib/server/db';
+import { saveMapping } from '../../src/lib/server/extracts/mappings';
 import { startServer, type TestServer } from '../helpers/server';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/http');
 const crimes = path.join(fixtures, 'crimes.csv');
 const invalid = path.join(fixtures, 'crimes-invalid.csv');
+const niche = path.resolve(import.meta.dirname, '../fixtures/mappings/niche-crimes.csv');
+const folders = {
+	ok: path.resolve(import.meta.dirname, '../fixtures/cli-folder/ok'),
+	refused: path.resolve(import.meta.dirname, '../fixtures/cli-folder/refused')
+};
+
+/** The Niche-like crimes export's mapping (tests/fixtures/mappings/README.md). */
+const NICHE_MAPPING = {
+	name: 'Niche crimes export',
+	kind: 'crimes',
+	header: [
+		'Crime Reference',
+		'Date Recorded',
+		'HO Code',
+		'District',
+		'DA Flag',
+		'Relationship',
+		'Beat Code'
+	],
+	columns: {
+		'Crime Reference': 'crime_ref',
+		'Date Recorded': 'recorded_date',
+		'HO Code': 'offence_code',
+		District: 'area',
+		'DA Flag': 'domestic_abuse',
+		Relationship: 'relationship',
+		'Beat Code': null
+	},
+	values: {
+		relationship: {
+			'Former partner': 'ex_partner',
+			'Partner/Spouse': 'intimate_partner',
+			'Not recorded': 'unknown'
+		},
+		domestic_abuse: { DA: 'Y', 'Non-DA': 'N' }
+	}
+};
+
+/** Save NICHE_MAPPING on the database file at `dbPath`. */
+async function saveNicheMapping(dbPath: string): Promise<void> {
+	const db = await openDb(dbPath);
+	try {
+		await saveMapping(db, NICHE_MAPPING, { user: 'test' });
+	} finally {
+		await db.close();
+	}
+}
 
 interface Run {
 	code: number | null;
@@ -129,7 +177,26 @@ describe('command line on a database file of its own', () => {
 
 	// Each refusal names what was wrong (the option or the value), or lists the commands.
 	it.each([
-		['load without a file', ['load'], /^load needs exactly one file: load <file\.csv>/],
+		[
+			'load without a file',
+			['load'],
+			/^load needs exactly one file or folder: load <file\.csv\|folder>/
+		],
+		[
+			'load of a folder with --kind',
+			['load', folders.ok, '--kind', 'crimes'],
+			/^--kind is for one file: the files of a folder are recognised by their headers/
+		],
+		[
+			'load of a folder with --mapping',
+			['load', folders.ok, '--mapping', 'Niche crimes export'],
+			/^--mapping is for one file/
+		],
+		[
+			'load with an empty --mapping',
+			['load', crimes, '--mapping', ' '],
+			/^--mapping needs the name/
+		],
 		['load with an unknown mode', ['load', crimes, '--mode', 'sideways'], /--mode .*"sideways"/],
 		[
 			'load with an unknown kind',
@@ -204,6 +271,129 @@ describe('command line on a database file of its own', () => {
 	});
 });
 
+interface FolderSummary {
+	loaded: number;
+	refused: number;
+	warnings: number;
+	files: {
+		file: string;
+		kind: string | null;
+		mapping: { name: string; version: number } | null;
+		status: 'loaded' | 'refused';
+		rows?: number;
+		warnings?: string[];
+		error?: { code: string };
+	}[];
+}
+
+describe('load with a mapping, and load of a whole folder', () => {
+	let dir: string;
+	let env: Record<string, string>;
+	beforeAll(async () => {
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-cli-folder-'));
+		env = { DATABASE_PATH: path.join(dir, 'dashboard.duckdb'), DATA_DIR: dir };
+		await saveNicheMapping(env.DATABASE_PATH);
+	});
+	afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+	const uploads = async () => {
+		const run = await cli(['uploads', '--json'], env);
+		expect(run.code, run.stderr).toBe(0);
+		return (JSON.parse(run.stdout) as Upload[]).reverse();
+	};
+
+	it('refuses an unknown mapping by name with exit 1, loading nothing', async () => {
+		const run = await cli(['load', niche, '--mapping', 'Connect crimes'], env);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain('There is no mapping named "Connect crimes".');
+		expect(JSON.parse(run.stdout).error.code).toBe('bad_parameter');
+		expect(await uploads()).toEqual([]);
+	});
+
+	it('loads a non-contract export with --mapping NAME, its report naming the mapping and version', async () => {
+		const run = await cli(
+			['load', niche, '--mapping', 'Niche crimes export', '--as', 'cli.tester'],
+			env
+		);
+		expect(run.code, run.stderr).toBe(0);
+		const upload = JSON.parse(run.stdout) as Upload & {
+			report: { mapping: { name: string; version: number } };
+		};
+		// niche-crimes.csv: 6 crimes, all new.
+		expect(upload).toMatchObject({
+			kind: 'crimes',
+			rows: 6,
+			inserted: 6,
+			uploaded_by: 'cli.tester'
+		});
+		expect(upload.report.mapping).toEqual({ name: 'Niche crimes export', version: 1 });
+		expect(run.stderr).toContain('Read with the mapping "Niche crimes export" (version 1)');
+		// Rolled back so the folder below loads the same file again as its own upload.
+		expect((await cli(['rollback', upload.id], env)).code).toBe(0);
+	});
+
+	it('loads every CSV of a folder in dependency order, the Niche export by its saved mapping, exit 0', async () => {
+		const before = (await uploads()).length;
+		const run = await cli(['load', folders.ok, '--as', 'month.end'], env);
+		expect(run.code, run.stderr).toBe(0);
+		const summary = JSON.parse(run.stdout) as FolderSummary;
+		// File-name order is arrests, crimes, training, workforce, population, outcomes; the load
+		// goes population, workforce, training, crimes, arrests, outcomes (fixtures README).
+		expect(summary.files.map((f) => [f.file, f.kind, f.status, f.rows])).toEqual([
+			['5-population.csv', 'population', 'loaded', 3],
+			['4-workforce.csv', 'workforce', 'loaded', 2],
+			['3-training.csv', 'training', 'loaded', 1],
+			['2-niche-crimes.csv', 'crimes', 'loaded', 6],
+			['1-arrests.csv', 'arrests', 'loaded', 2],
+			['6-outcomes.csv', 'outcomes', 'loaded', 1]
+		]);
+		expect(summary.files[3].mapping).toEqual({ name: 'Niche crimes export', version: 1 });
+		expect([summary.loaded, summary.refused]).toEqual([6, 0]);
+		// Each file found the rows it refers to already loaded: no "not in the current … dataset".
+		for (const f of summary.files) {
+			expect(
+				f.warnings!.filter((w) => /not in the current/.test(w)),
+				f.file
+			).toEqual([]);
+		}
+		const made = (await uploads()).slice(before);
+		expect(made.map((u) => [u.kind, u.uploaded_by])).toEqual([
+			['population', 'month.end'],
+			['workforce', 'month.end'],
+			['training', 'month.end'],
+			['crimes', 'month.end'],
+			['arrests', 'month.end'],
+			['outcomes', 'month.end']
+		]);
+		expect(run.stderr).toMatch(/Summary: 6 loaded, 0 refused, \d+ warnings?, of 6 files in /);
+	});
+
+	it('goes on past a refused file, summarises every file and exits 1', async () => {
+		const before = (await uploads()).length;
+		const run = await cli(['load', folders.refused], env);
+		expect(run.code).toBe(1);
+		const summary = JSON.parse(run.stdout) as FolderSummary;
+		// Crimes before outcomes; the file of no kind last.
+		expect(summary.files.map((f) => [f.file, f.kind, f.status, f.error?.code])).toEqual([
+			['b-crimes.csv', 'crimes', 'loaded', undefined],
+			['a-outcomes.csv', 'outcomes', 'refused', 'invalid_extract'],
+			['c-mystery.csv', null, 'refused', 'no_header']
+		]);
+		expect([summary.loaded, summary.refused]).toEqual([1, 2]);
+		expect(run.stderr).toMatch(/Summary: 1 loaded, 2 refused, /);
+		expect(run.stderr).toContain('  refused  a-outcomes.csv: ');
+		expect((await uploads()).slice(before).map((u) => u.kind)).toEqual(['crimes']);
+	});
+
+	it('says a folder without CSV files has none, exit 1', async () => {
+		const empty = path.join(dir, 'empty');
+		fs.mkdirSync(empty);
+		const run = await cli(['load', empty], env);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(`There is no CSV file in ${empty}.`);
+	});
+});
+
 describe('command line while the server runs on the database', () => {
 	let server: TestServer;
 	let token = '';
@@ -220,6 +410,7 @@ describe('command line while the server runs on the database', () => {
 				});
 				token = (await createToken(db, { userName: 'ana.lyst', label: 'cli', actor: 'test' }))
 					.token;
+				await saveMapping(db, NICHE_MAPPING, { user: 'test' });
 			}
 		});
 		env = { DATABASE_PATH: server.dbPath, DATA_DIR: server.dataDir };
@@ -273,6 +464,26 @@ describe('command line while the server runs on the database', () => {
 		expect(run.stderr).toMatch(/Refused/);
 		expect(run.stderr).toMatch(/line 2/);
 		expect(JSON.parse(run.stdout).error.code).toBe('invalid_extract');
+	});
+
+	it('loads a folder through the API in dependency order, the Niche export by the server’s saved mapping', async () => {
+		const run = await cli(['load', folders.ok, '--url', server.url, '--token', token], env);
+		expect(run.code, run.stderr).toBe(0);
+		const summary = JSON.parse(run.stdout) as FolderSummary;
+		expect(summary.files.map((f) => [f.file, f.status, f.rows])).toEqual([
+			['5-population.csv', 'loaded', 3],
+			['4-workforce.csv', 'loaded', 2],
+			['3-training.csv', 'loaded', 1],
+			['2-niche-crimes.csv', 'loaded', 6],
+			['1-arrests.csv', 'loaded', 2],
+			['6-outcomes.csv', 'loaded', 1]
+		]);
+		expect(summary.files[3].mapping).toEqual({ name: 'Niche crimes export', version: 1 });
+		const res = await fetch(`${server.url}/api/v1/extracts?kind=crimes`, {
+			headers: { authorization: `Bearer ${token}` }
+		});
+		const latest = (await res.json()).uploads[0] as Upload;
+		expect(latest).toMatchObject({ rows: 6, uploaded_by: 'ana.lyst' });
 	});
 
 	it('refuses a bad token through the API with exit 1 and the server’s message', async () => {

@@ -576,6 +576,123 @@ describe('extracts', () => {
 	});
 });
 
+describe('mappings', () => {
+	// The Niche-like export of tests/fixtures/mappings (its README).
+	const niche = {
+		name: 'OpenAPI Niche crimes',
+		kind: 'crimes',
+		header: [
+			'Crime Reference',
+			'Date Recorded',
+			'HO Code',
+			'District',
+			'DA Flag',
+			'Relationship',
+			'Beat Code'
+		],
+		columns: {
+			'Crime Reference': 'crime_ref',
+			'Date Recorded': 'recorded_date',
+			'HO Code': 'offence_code',
+			District: 'area',
+			'DA Flag': 'domestic_abuse',
+			Relationship: 'relationship',
+			'Beat Code': null
+		},
+		values: {
+			relationship: {
+				'Former partner': 'ex_partner',
+				'Partner/Spouse': 'intimate_partner',
+				'Not recorded': 'unknown'
+			},
+			domestic_abuse: { DA: 'Y', 'Non-DA': 'N' }
+		}
+	};
+
+	it('saves a mapping (201) and its next version, lists the latest (200), reads one with its versions (200), 404 unknown', async () => {
+		const v1 = await call('post', '/mappings', { as: 'analyst', json: niche, expect: 201 });
+		expect(v1.body.mapping).toMatchObject({
+			name: niche.name,
+			version: 1,
+			created_by: 'analyst.openapi'
+		});
+		const v2 = await call('post', '/mappings', { as: 'admin', json: niche, expect: 201 });
+		expect(v2.body.mapping.version).toBe(2);
+		const list = await call('get', '/mappings', { as: 'analyst', expect: 200 });
+		expect(
+			list.body.mappings.map((m: { name: string; version: number }) => [m.name, m.version])
+		).toEqual([[niche.name, 2]]);
+		const one = await call('get', '/mappings/{name}', {
+			as: 'analyst',
+			params: { name: niche.name },
+			expect: 200
+		});
+		expect(
+			one.body.versions.map((v: { version: number; created_by: string }) => [
+				v.version,
+				v.created_by
+			])
+		).toEqual([
+			[1, 'analyst.openapi'],
+			[2, 'admin.openapi']
+		]);
+		await call('get', '/mappings/{name}', {
+			as: 'analyst',
+			params: { name: 'no-such-mapping' },
+			expect: 404
+		});
+	});
+
+	it('refuses a mapping that breaks the contract (400, by field) and a body that is not JSON (400)', async () => {
+		const bad = await call('post', '/mappings', {
+			as: 'analyst',
+			json: { ...niche, columns: { ...niche.columns, 'Beat Code': 'area' } },
+			expect: 400
+		});
+		expect(bad.body.error.code).toBe('invalid_mapping');
+		expect(bad.body.error.details).toEqual([
+			{
+				field: 'columns',
+				message: '"District" and "Beat Code" both map to area: keep one and ignore the other (null)'
+			}
+		]);
+		const notJson = await call('post', '/mappings', {
+			as: 'analyst',
+			headers: { 'content-type': 'application/json' },
+			body: 'name=nope',
+			expect: 400
+		});
+		expect(notJson.body.error.code).toBe('bad_request');
+	});
+
+	it('uploads an export through mapping=NAME (201), the report naming the version; an unknown mapping is 400', async () => {
+		const q = `mapping=${encodeURIComponent(niche.name)}&as_of=${SAMPLE_AS_OF}&filename=niche-crimes.csv`;
+		const body = fs.readFileSync(
+			path.resolve(import.meta.dirname, '../fixtures/mappings/niche-crimes.csv')
+		);
+		const unknown = await call('post', '/extracts', {
+			as: 'analyst',
+			query: `mapping=no-such-mapping&as_of=${SAMPLE_AS_OF}`,
+			headers: { 'content-type': 'text/csv' },
+			body,
+			expect: 400
+		});
+		expect(unknown.body.error.details[0]).toMatchObject({
+			parameter: 'mapping',
+			value: 'no-such-mapping'
+		});
+		const res = await call('post', '/extracts', {
+			as: 'analyst',
+			query: `${q}&mapping_version=1`,
+			headers: { 'content-type': 'text/csv' },
+			body,
+			expect: 201
+		});
+		expect(res.body.upload).toMatchObject({ kind: 'crimes', rows: 6 });
+		expect(res.body.upload.report.mapping).toEqual({ name: niche.name, version: 1 });
+	});
+});
+
 describe('published summaries', () => {
 	let slug = '';
 	let completeTo = '';
@@ -789,7 +906,12 @@ describe('backups', () => {
 });
 
 describe('the refusals every operation documents', () => {
-	const PARAMS = { id: 'up999999', slug: 'no-such-summary', version: '1' };
+	const PARAMS = {
+		id: 'up999999',
+		slug: 'no-such-summary',
+		version: '1',
+		name: 'no-such-mapping'
+	};
 	const signedIn = OPERATIONS.filter((o) => !isPublic(o));
 
 	it('answers 401 JSON to every signed-in operation signed out, and to a bad token', async () => {

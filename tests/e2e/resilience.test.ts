@@ -441,6 +441,8 @@ describe('query-parameter abuse on every GET route', () => {
 		'/api/v1/extracts': { path: '/api/v1/extracts', status: 200 },
 		'/api/v1/extracts/[id]': { path: '/api/v1/extracts/up1', status: 200 },
 		'/api/v1/extracts/[id]/file': { path: '/api/v1/extracts/up1/file', status: 200 },
+		'/api/v1/mappings': { path: '/api/v1/mappings', status: 200 },
+		'/api/v1/mappings/[name]': { path: '/api/v1/mappings/no-such-mapping', status: 404 },
 		'/api/v1/metrics/monthly': { path: '/api/v1/metrics/monthly', status: 200 },
 		'/api/v1/metrics/outcomes': { path: '/api/v1/metrics/outcomes', status: 200 },
 		'/api/v1/metrics/reporting': { path: '/api/v1/metrics/reporting', status: 200 },

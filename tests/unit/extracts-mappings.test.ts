@@ -217,6 +217,7 @@ describe("reading a file's header through a mapping", () => {
 		};
 		expect(mapHeader(m, ['Crime Reference', ' POSTCODE', 'area', 'Extra'])).toEqual({
 			header: ['crime_ref', ' POSTCODE', 'area', 'Extra'],
+			ignored: [false, true, false, false],
 			absent: ['Date Recorded']
 		});
 	});

@@ -4,6 +4,7 @@
 // schemas, so a field, status or route added without its description here fails the build.
 // Response objects whose shape the code fixes say `additionalProperties: false`.
 import { KIND_NAMES, ORDER_TYPES } from './extracts/contract';
+import { NAME_MAX } from './extracts/mappings';
 import { VERSION } from './health';
 import { WORKFORCE_ROLES } from './metrics/training';
 import { SPC_METRICS } from './metrics/types';
@@ -222,6 +223,28 @@ const filtersFields: Record<string, Schema> = {
 	complete_to: { ...month, description: 'The latest complete month.' }
 };
 
+/** A column mapping as it is sent and saved (protocol.md "Mappings"). */
+const mappingFields: Record<string, Schema> = {
+	name: {
+		type: 'string',
+		minLength: 1,
+		maxLength: NAME_MAX,
+		description: 'The source it is for, e.g. "Niche crimes export".'
+	},
+	kind: { type: 'string', enum: [...KIND_NAMES] },
+	header: arrayOf(str, "The source file's header it was made for (to recognise the next file by)."),
+	columns: {
+		type: 'object',
+		description: 'Source column → contract column, or null to ignore the column.',
+		additionalProperties: { type: ['string', 'null'] }
+	},
+	values: {
+		type: 'object',
+		description: 'Contract column (enum or flag) → source value → contract value.',
+		additionalProperties: { type: 'object', additionalProperties: str }
+	}
+};
+
 const schemas: Record<string, Schema> = {
 	Backup: object({
 		id: str,
@@ -429,27 +452,35 @@ const schemas: Record<string, Schema> = {
 		},
 		{ optional: ['personal'] }
 	),
-	ValidationReport: object({
-		kind: nullable(str),
-		fileName: nullable(str),
-		bytes: count,
-		sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-		encoding: { type: 'string', enum: ['utf-8', 'windows-1252'] },
-		rows: count,
-		errorCount: count,
-		problems: arrayOf(ref('Problem'), 'The first 1,000 problems, in file order.'),
-		truncated: bool,
-		summary: arrayOf(
-			object({
-				column: str,
-				reason: str,
-				count,
-				firstLines: arrayOf({ type: 'integer', minimum: 1 }),
-				message: str
-			})
-		),
-		warnings: arrayOf(str)
-	}),
+	ValidationReport: object(
+		{
+			kind: nullable(str),
+			fileName: nullable(str),
+			bytes: count,
+			sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+			encoding: { type: 'string', enum: ['utf-8', 'windows-1252'] },
+			rows: count,
+			errorCount: count,
+			problems: arrayOf(ref('Problem'), 'The first 1,000 problems, in file order.'),
+			truncated: bool,
+			summary: arrayOf(
+				object({
+					column: str,
+					reason: str,
+					count,
+					firstLines: arrayOf({ type: 'integer', minimum: 1 }),
+					message: str
+				})
+			),
+			warnings: arrayOf(str),
+			mapping: {
+				...nullable(object({ name: str, version: { type: 'integer', minimum: 1 } })),
+				description:
+					'The column mapping the file was read with, and its version; null when none (absent from reports of uploads made before mappings).'
+			}
+		},
+		{ optional: ['mapping'] }
+	),
 	ExtractRefusal: object(
 		{
 			error: ref('Error'),
@@ -503,6 +534,25 @@ const schemas: Record<string, Schema> = {
 		{ ...uploadFields, report: ref('ValidationReport') },
 		{ description: 'One upload with its validation report.' }
 	),
+	Mapping: object(
+		{
+			...mappingFields,
+			version: { type: 'integer', minimum: 1 },
+			created_by: str,
+			created_at: timestamp
+		},
+		{ description: 'One version of a saved column mapping (versions are never changed).' }
+	),
+	MappingRequest: object(mappingFields, {
+		optional: ['values'],
+		description:
+			'A mapping to save as the next version of its name: every required column of the kind mapped from one source column, value maps for enum and flag columns only.'
+	}),
+	MappingVersion: object({
+		version: { type: 'integer', minimum: 1 },
+		created_by: str,
+		created_at: timestamp
+	}),
 
 	SummaryRequest: object(summaryRequestFields, {
 		optional: ['area_level', 'commentary', 'support_lines'],
@@ -695,6 +745,13 @@ const parameters: Record<string, Schema> = {
 		description: 'The upload id, as POST /extracts or GET /extracts gives it.',
 		schema: { type: 'string', examples: ['up12'] }
 	},
+	mappingName: {
+		name: 'name',
+		in: 'path',
+		required: true,
+		description: "The mapping's name (URL-encoded).",
+		schema: { type: 'string', minLength: 1, maxLength: NAME_MAX, examples: ['Niche crimes export'] }
+	},
 	slug: {
 		name: 'slug',
 		in: 'path',
@@ -728,7 +785,7 @@ const rref = (name: string): Schema => ({ $ref: `#/components/responses/${name}`
 
 const responses: Record<string, Schema> = {
 	BadRequest: errorResponse(
-		'A bad parameter or body (`bad_parameter`, `bad_request`, `empty_body`, `no_file`): the message names the parameter, and `details` lists every problem.'
+		"A bad parameter or body (`bad_parameter`, `bad_request`, `empty_body`, `no_file`, `invalid_mapping`): the message names the parameter, and `details` lists every problem (a mapping's by `field`)."
 	),
 	Unauthorized: errorResponse(
 		'No credentials (`unauthenticated`), or a bearer token that is mistyped, revoked or whose user is disabled (`invalid_token`).',
@@ -1013,7 +1070,7 @@ const paths: Record<string, Schema> = {
 			operationId: 'uploadExtract',
 			tags: ['extracts'],
 			summary: 'Upload an extract',
-			description: `The CSV as the body (\`Content-Type: text/csv\`; text/plain, application/csv, application/vnd.ms-excel and application/octet-stream are read the same), or a multipart form with a \`file\` field (and optionally \`kind\`, \`mode\`, \`as_of\`). A multipart or text/plain body must carry this site's \`Origin\` header even with a token: SvelteKit refuses cross-site form submissions with 403 (plain text) before the API reads them, so scripts should send text/csv. Validated whole; loaded only when every rule passes.\n\n${rolesText(ANALYST)}`,
+			description: `The CSV as the body (\`Content-Type: text/csv\`; text/plain, application/csv, application/vnd.ms-excel and application/octet-stream are read the same), or a multipart form with a \`file\` field (and optionally \`kind\`, \`mode\`, \`as_of\`, \`mapping\`, \`mapping_version\`). A multipart or text/plain body must carry this site's \`Origin\` header even with a token: SvelteKit refuses cross-site form submissions with 403 (plain text) before the API reads them, so scripts should send text/csv. Validated whole; loaded only when every rule passes.\n\n${rolesText(ANALYST)}`,
 			'x-roles': ANALYST,
 			parameters: [
 				query(
@@ -1031,7 +1088,17 @@ const paths: Record<string, Schema> = {
 					date,
 					'The day the extract was taken. Default: the day after the latest date in the file, never after the upload day.'
 				),
-				query('filename', str, 'The file name to record (a text/csv body has none).')
+				query('filename', str, 'The file name to record (a text/csv body has none).'),
+				query(
+					'mapping',
+					{ type: 'string', minLength: 1, maxLength: NAME_MAX },
+					'A saved column mapping to read the file with (its latest version); an unknown name is refused with 400 naming it. The report says which mapping and version was used.'
+				),
+				query(
+					'mapping_version',
+					{ type: 'integer', minimum: 1 },
+					'With `mapping`: that version instead of the latest.'
+				)
 			],
 			requestBody: {
 				required: true,
@@ -1043,9 +1110,11 @@ const paths: Record<string, Schema> = {
 								file: { type: 'string', contentMediaType: 'text/csv' },
 								kind: { type: 'string', enum: [...KIND_NAMES] },
 								mode: { type: 'string', enum: ['merge', 'replace'] },
-								as_of: date
+								as_of: date,
+								mapping: { type: 'string', maxLength: NAME_MAX },
+								mapping_version: { type: 'string', pattern: '^[1-9][0-9]*$' }
 							},
-							{ optional: ['kind', 'mode', 'as_of'], open: true }
+							{ optional: ['kind', 'mode', 'as_of', 'mapping', 'mapping_version'], open: true }
 						)
 					}
 				}
@@ -1156,6 +1225,56 @@ const paths: Record<string, Schema> = {
 				413: rref('TooLarge')
 			}
 		})
+	},
+	'/mappings': {
+		get: {
+			operationId: 'listMappings',
+			tags: ['mappings'],
+			summary: 'Saved column mappings, the latest version of each',
+			description: rolesText(ANALYST),
+			'x-roles': ANALYST,
+			responses: {
+				200: {
+					description: 'The mappings, by name.',
+					content: json(object({ mappings: arrayOf(ref('Mapping')) }))
+				},
+				...AUTH_ERRORS
+			}
+		},
+		post: {
+			operationId: 'saveMapping',
+			tags: ['mappings'],
+			summary: 'Save a column mapping as its next version',
+			description: `Checked against the contract: a known kind, targets that are columns of it, one source per target, every required column mapped, value targets the enum or flag allows. Saving under an existing name makes the next version; earlier versions stay as they were. Audited (\`mapping_saved\`).\n\n${rolesText(ANALYST)}`,
+			'x-roles': ANALYST,
+			requestBody: { required: true, content: json(ref('MappingRequest')) },
+			responses: {
+				201: { description: 'Saved.', content: json(object({ mapping: ref('Mapping') })) },
+				400: rref('BadRequest'),
+				...AUTH_ERRORS,
+				413: rref('TooLarge')
+			}
+		}
+	},
+	'/mappings/{name}': {
+		get: {
+			operationId: 'getMapping',
+			tags: ['mappings'],
+			summary: 'One mapping: its latest version and the list of its versions',
+			description: rolesText(ANALYST),
+			'x-roles': ANALYST,
+			parameters: [pref('mappingName')],
+			responses: {
+				200: {
+					description: 'The mapping.',
+					content: json(
+						object({ mapping: ref('Mapping'), versions: arrayOf(ref('MappingVersion')) })
+					)
+				},
+				...AUTH_ERRORS,
+				404: rref('NotFound')
+			}
+		}
 	},
 	'/admin/backup': {
 		get: {
@@ -1338,6 +1457,10 @@ export const openApiDocument: Schema = {
 		{ name: 'metrics', description: 'Figures (viewer or above); JSON or CSV.' },
 		{ name: 'reference', description: 'Areas and offence groups for the filters.' },
 		{ name: 'extracts', description: 'Uploads (analyst or admin).' },
+		{
+			name: 'mappings',
+			description: "Column mappings for records systems' exports (analyst or admin)."
+		},
 		{ name: 'summaries', description: 'Publishing (publisher or admin).' },
 		{ name: 'public', description: 'Published summaries: public, frozen, disclosure-controlled.' },
 		{ name: 'admin', description: 'Backups (admin).' },

@@ -66,6 +66,9 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/extracts/[id]/file': ANALYST,
 	'/api/v1/extracts/[id]/rollback': ANALYST,
 	'/api/v1/extracts/[id]/restore': ANALYST,
+	// Column mappings for records systems' exports (issue 12).
+	'/api/v1/mappings': ANALYST,
+	'/api/v1/mappings/[name]': ANALYST,
 	'/api/v1/summaries': PUBLISHER,
 	'/api/v1/summaries/[slug]/withdraw': PUBLISHER,
 	'/api/v1/summaries/[slug]/revise': PUBLISHER,

@@ -23,6 +23,7 @@ import {
 	type UploadMode
 } from './index';
 import { auditCancelled, UploadCancelled, type Progress } from './pipeline';
+import { uploadMapping } from './mappings';
 import { checkBeforeBody, receiveUpload } from './receive';
 
 export interface Caller {
@@ -100,7 +101,9 @@ function uploadParams(url: URL) {
 		kind: parseKind(url.searchParams.get('kind')),
 		mode: parseMode(url.searchParams.get('mode')),
 		asOf: parseAsOf(url.searchParams.get('as_of')),
-		fileName: safeFileName(url.searchParams.get('filename'))
+		fileName: safeFileName(url.searchParams.get('filename')),
+		mapping: url.searchParams.get('mapping'),
+		mappingVersion: url.searchParams.get('mapping_version')
 	};
 }
 
@@ -130,6 +133,8 @@ async function receiveAndLoad(
 ): Promise<Answer> {
 	let { kind, mode, asOf } = params;
 	const { onProgress, signal } = progress;
+	// A mapping named in the query is looked up before the body is read (400 naming it if unknown).
+	let mapping = await uploadMapping(db, params.mapping, params.mappingVersion);
 	let received;
 	try {
 		// Bytes arrive by the chunk: a line at most every quarter-second, and the total once stored.
@@ -155,6 +160,9 @@ async function receiveAndLoad(
 		kind ??= parseKind(received.fields.kind);
 		if (received.fields.mode) mode = parseMode(received.fields.mode);
 		if (received.fields.as_of) asOf = parseAsOf(received.fields.as_of);
+		if (received.fields.mapping || received.fields.mapping_version) {
+			mapping = await uploadMapping(db, received.fields.mapping, received.fields.mapping_version);
+		}
 		const outcome = await loadExtract(
 			db,
 			{ path: received.path, fileName: received.fileName ?? params.fileName },
@@ -166,7 +174,8 @@ async function receiveAndLoad(
 				address: caller.address,
 				config,
 				onProgress,
-				signal
+				signal,
+				mapping
 			}
 		);
 		if (outcome.ok) return { status: 201, body: { upload: outcome.upload } };

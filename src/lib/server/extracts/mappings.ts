@@ -460,6 +460,29 @@ export function parseMappingVersion(raw: string | null | undefined): number | un
 	return Number(value);
 }
 
+/**
+ * The mapping an upload asks for by its `mapping` and `mapping_version` parameters (query, form
+ * fields or the CLI's options), or undefined when it names none. Throws 400 `bad_parameter`.
+ */
+export async function uploadMapping(
+	db: Queryable,
+	name: string | null | undefined,
+	version: string | null | undefined
+): Promise<Mapping | undefined> {
+	const asked = parseMappingVersion(version);
+	const named = name?.trim();
+	if (!named) {
+		if (asked === undefined) return undefined;
+		throw new HttpError(
+			400,
+			'bad_parameter',
+			'mapping_version goes with mapping: name the mapping too (mapping=NAME&mapping_version=N).',
+			[{ parameter: 'mapping_version', message: 'given without mapping' }]
+		);
+	}
+	return resolveMapping(db, named, asked);
+}
+
 /** A file's header read through a mapping, field by field. */
 export interface MappedHeader {
 	/**
