@@ -349,6 +349,37 @@ describe('The month-end load', () => {
 		await context.close();
 	});
 
+	it('cancels a file before it commits, leaving nothing behind', async () => {
+		// 400,000 rows: long enough on the server to cancel while it reads and checks them.
+		const rows = Array.from(
+			{ length: 400_000 },
+			(_, i) => `CX-${i},2024-05-01,8Q,Ashfield,Y\n`
+		).join('');
+		const { context, page } = await signedIn();
+		await extractsPage(page);
+		await page.getByLabel('CSV files').setInputFiles({
+			name: 'big-crimes.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from('crime_ref,recorded_date,offence_code,area,domestic_abuse\n' + rows)
+		});
+		const big = card(page, 'big-crimes.csv');
+		await big.getByText('The header matches the Crimes contract.').waitFor();
+		await page.getByRole('button', { name: 'Upload 1 file' }).click();
+		await big.getByText(/^Stored on the server/).waitFor({ timeout: 60_000 });
+		await big.getByRole('button', { name: 'Cancel big-crimes.csv' }).click();
+		await big.getByText('Cancelled: nothing was loaded from this file.').waitFor();
+		expect(await page.locator('.summary > p').first().textContent()).toMatch(
+			/^Finished: 0 files loaded, 0 refused, 1 cancelled, 0 warnings\.$/
+		);
+		await shot(page, 'cancelled');
+		await page.reload();
+		expect((await datasetRows(page))['Crimes']).toBe('9');
+		const list = await page.request.get(server.url + '/api/v1/extracts');
+		const uploads = ((await list.json()) as { uploads: { file_name: string | null }[] }).uploads;
+		expect(uploads.map((u) => u.file_name)).not.toContain('big-crimes.csv');
+		await context.close();
+	});
+
 	it('turns a viewer away', async () => {
 		const { context, page } = await signedIn('vic');
 		const res = await page.goto(server.url + '/extracts');
