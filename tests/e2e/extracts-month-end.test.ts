@@ -388,6 +388,43 @@ describe('The month-end load', () => {
 		await context.close();
 	});
 
+	it('works by keyboard alone: choose, check, upload, land on the summary', async () => {
+		const { context, page } = await signedIn();
+		await extractsPage(page);
+		const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+		for (let i = 0; i < 60 && (await focusedId()) !== 'files'; i++)
+			await page.keyboard.press('Tab');
+		expect(await focusedId()).toBe('files');
+		const [chooser] = await Promise.all([
+			page.waitForEvent('filechooser'),
+			page.keyboard.press('Space')
+		]);
+		await chooser.setFiles({
+			name: 'training-july.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from('staff_ref,course,completed_date\nH2,stalking,2024-06-10\n')
+		});
+		const training = card(page, 'training-july.csv');
+		await training.getByText('The header matches the Training contract.').waitFor();
+		const focusedText = () =>
+			page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+		for (let i = 0; i < 60 && (await focusedText()) !== 'Upload 1 file'; i++) {
+			await page.keyboard.press('Tab');
+		}
+		expect(await focusedText()).toBe('Upload 1 file');
+		await page.keyboard.press('Enter');
+		await page.getByRole('heading', { name: 'Summary of this upload' }).waitFor();
+		// Focus moves to the summary, so a screen reader and the keyboard carry on from there.
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.classList.contains('summary')))
+			.toBe(true);
+		// H2 had no stalking course before: one new row.
+		expect(await text(training.locator('.result.ok p').first())).toMatch(
+			/1 row, 1 new, 0 replaced/
+		);
+		await context.close();
+	});
+
 	for (const colorScheme of ['light', 'dark'] as const) {
 		it(`passes axe in the ${colorScheme} theme and fits 320 px, with a mapping being made`, async () => {
 			const { context, page } = await signedIn('anna', {
