@@ -77,7 +77,9 @@ describe('a version 2 database', () => {
 			const versions = await db.all<{ version: number }>(
 				'SELECT version FROM schema_migrations ORDER BY version'
 			);
-			expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version).sort());
+			expect(versions.map((v) => v.version)).toEqual(
+				migrations.map((m) => m.version).sort((a, b) => a - b)
+			);
 			expect(await db.all('SELECT id, kind, as_of FROM uploads ORDER BY seq')).toEqual([
 				{ id: 'up1', kind: 'crimes', as_of: '2025-06-03' },
 				{ id: 'up2', kind: 'incidents', as_of: '2025-06-02' },
