@@ -2,7 +2,7 @@
 // match (over column lists the page load passes from the server-only contract), the result shapes,
 // the report as a CSV download for a refused upload (which has no upload id to link to), and formats.
 import type { UploadInfo, UploadSummary, ValidationReport } from '$lib/server/extracts';
-import { ISO_TS, UK_TS } from '$lib/dates';
+import { ISO_TS, UK_TS, londonDate } from '$lib/dates';
 
 /** One kind's columns, as the page load exposes them from lib/server/extracts/contract.ts. */
 export interface KindColumns {
@@ -87,22 +87,27 @@ export function fileSize(bytes: number): string {
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+// Compiled once: the page's worker calls cellDate on a cell of every row of the file (no g flag, so
+// exec keeps no state between calls).
+const ISO_TIMESTAMP = new RegExp(ISO_TS);
+const UK_TIMESTAMP = new RegExp(UK_TS);
+
 /**
  * The calendar date of a cell as the server reads it (extracts.md, the patterns in $lib/dates): a
  * date, or a timestamp's date (in Europe/London when it carries an offset); null when unreadable.
  */
 export function cellDate(value: string): string | null {
 	const v = value.trim();
-	const iso = new RegExp(ISO_TS).exec(v);
+	const iso = ISO_TIMESTAMP.exec(v);
 	if (iso) {
 		const [, y, mo, d, hh, mi, ss, tz] = iso;
 		if (!hh || !tz) return `${y}-${mo}-${d}`; // a date, or a timestamp already in London time
 		const offset = tz === 'Z' || tz === 'z' ? 'Z' : tz.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
 		const t = new Date(`${y}-${mo}-${d}T${hh}:${mi}:${ss ?? '00'}${offset}`);
 		if (Number.isNaN(t.getTime())) return null;
-		return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(t);
+		return londonDate(t);
 	}
-	const uk = new RegExp(UK_TS).exec(v);
+	const uk = UK_TIMESTAMP.exec(v);
 	if (uk) return `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}`;
 	return null;
 }
