@@ -67,6 +67,16 @@ describe('npm run cli -- bench --rows 20000 --json', () => {
 		expect(result.rows_requested).toBe(20000);
 		expect((result.rows_by_kind as Record<string, number>).crimes).toBe(rows);
 
+		// The pipeline's load by step, each a number of seconds (not judged: timings vary).
+		const stages = result.ingest_stages_s as Record<string, unknown>;
+		expect(Object.keys(stages)).toEqual(['scan', 'stage', 'validate', 'guard', 'commit']);
+		for (const [step, seconds] of Object.entries(stages)) {
+			expect(typeof seconds, step).toBe('number');
+			expect(Number.isFinite(seconds), step).toBe(true);
+			expect(seconds as number, step).toBeGreaterThanOrEqual(0);
+		}
+		expect(run.stdout).toMatch(/^ {2}pipeline: validate +\d/m);
+
 		expect(result.http_errors).toBe(0);
 		expect(result.http_during_ingest_errors).toBe(0);
 		expect(result.http_during_ingest_upload_status).toBe(201);

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import type { KindName } from '../extracts/contract';
 import { loadExtract } from '../extracts/index';
+import type { RoadStep } from '../extracts/pipeline';
 import type { SampleFile } from '../sample/index';
 import { SAMPLE_AS_OF } from '../sample/load';
 import { peakRssMb, resetPeakRss } from './rss';
@@ -27,13 +28,14 @@ export async function loadFile(
 	config: Config,
 	file: string,
 	kind: KindName,
-	mode: 'merge' | 'replace' = 'merge'
+	mode: 'merge' | 'replace' = 'merge',
+	onStepTime?: (step: RoadStep, ms: number) => void
 ): Promise<number> {
 	const started = performance.now();
 	const outcome = await loadExtract(
 		db,
 		{ path: file },
-		{ kind, mode, asOf: SAMPLE_AS_OF, user: BENCH_USER, config }
+		{ kind, mode, asOf: SAMPLE_AS_OF, user: BENCH_USER, config, onStepTime }
 	);
 	if (!outcome.ok) {
 		throw new Error(
@@ -78,7 +80,12 @@ export interface IngestResult {
 	/** Peak RSS (MB) during each, when it could be reset between them; else null. */
 	peakRssMb: number | null;
 	barePeakRssMb: number | null;
+	/** Seconds of each step of the pipeline's load (scan, stage, validate, guard, commit). */
+	stages: Record<RoadStep, number>;
 }
+
+/** The road's steps in order, as the report lists them. */
+export const ROAD_STEPS: readonly RoadStep[] = ['scan', 'stage', 'validate', 'guard', 'commit'];
 
 /** The bare load first, then the pipeline's (the file is in the page cache for both). */
 export async function compareIngest(db: Db, config: Config, crimes: string): Promise<IngestResult> {
@@ -86,7 +93,10 @@ export async function compareIngest(db: Db, config: Config, crimes: string): Pro
 	const bareSeconds = await bareLoad(db, crimes);
 	const barePeak = reset ? peakRssMb() : null;
 	resetPeakRss();
-	const seconds = await loadFile(db, config, crimes, 'crimes', 'replace');
+	const stages = Object.fromEntries(ROAD_STEPS.map((s) => [s, 0])) as Record<RoadStep, number>;
+	const seconds = await loadFile(db, config, crimes, 'crimes', 'replace', (step, ms) => {
+		stages[step] += ms / 1000;
+	});
 	const peak = reset ? peakRssMb() : null;
-	return { seconds, bareSeconds, peakRssMb: peak, barePeakRssMb: barePeak };
+	return { seconds, bareSeconds, peakRssMb: peak, barePeakRssMb: barePeak, stages };
 }

@@ -1,6 +1,7 @@
 // The benchmark's two outputs: a table to read, and one flat JSON object (issue 13's keys first,
 // then the breakdowns).
 import type { BenchResult } from './index';
+import { ROAD_STEPS } from './ingest';
 import { percentile, ratio, tenth, type Timing } from './stats';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -86,6 +87,7 @@ export function summaryJson(res: BenchResult): Record<string, unknown> {
 		http_during_ingest_requests: h.duringIngest.requests,
 		http_during_ingest_upload_s: h.duringIngest.uploadSeconds,
 		http_during_ingest_upload_status: h.duringIngest.uploadStatus,
+		ingest_stages_s: Object.fromEntries(ROAD_STEPS.map((s) => [s, r2(res.ingest.stages[s])])),
 		ingest_peak_rss_mb: res.ingest.peakRssMb,
 		ingest_bare_peak_rss_mb: res.ingest.barePeakRssMb,
 		query_peak_rss_mb: res.queriesPeakRssMb,
@@ -144,7 +146,9 @@ export function table(res: BenchResult): string {
 				'ratio',
 				j.ingest_ratio as number,
 				ratio(res.ingest.peakRssMb ?? NaN, res.ingest.barePeakRssMb ?? NaN)
-			]
+			],
+			// The pipeline's seconds by step (their sum is the pipeline's less what lies between them).
+			...ROAD_STEPS.map((s) => [`  pipeline: ${s}`, r2(res.ingest.stages[s]), null])
 		]),
 		''
 	);
