@@ -93,7 +93,15 @@ export interface LoadOptions {
 	 * header check, its values rewritten before validation; the report names it and its version.
 	 */
 	mapping?: Mapping;
+	/**
+	 * Hears how long each step of the road took, in milliseconds, as it ends (the benchmark's
+	 * per-stage figures); a step the load did not reach is not reported.
+	 */
+	onStepTime?: (step: RoadStep, ms: number) => void;
 }
+
+/** The road's steps as the benchmark times them (`stage` is DuckDB reading the rows in). */
+export type RoadStep = 'scan' | 'stage' | 'validate' | 'guard' | 'commit';
 
 /**
  * The load was cancelled before its commit began; nothing of it is left but the audit row. An
@@ -199,7 +207,15 @@ export async function loadExtract(
 }
 
 async function road(load: Load): Promise<LoadOutcome> {
-	const scanned = await scan(load);
+	const timed = async <T>(step: RoadStep, work: () => Promise<T>): Promise<T> => {
+		const started = performance.now();
+		try {
+			return await work();
+		} finally {
+			load.opts.onStepTime?.(step, performance.now() - started);
+		}
+	};
+	const scanned = await timed('scan', () => scan(load));
 	if (!scanned.ok) {
 		const extra = scanned.file ? { sha256: scanned.file.sha256, bytes: scanned.file.bytes } : {};
 		return refuse(load, scanned.refusal, extra);
@@ -211,12 +227,17 @@ async function road(load: Load): Promise<LoadOutcome> {
 	const { header } = scanned;
 	const staged =
 		!scanned.held && header.ok && !personalNames(load, scanned)
-			? await stage(load, scanned.file, header)
+			? await timed('stage', () => stage(load, scanned.file, header))
 			: undefined;
-	const checked = staged?.ok && header.ok ? await validate(load, staged, header.kind) : undefined;
-	const guarded = await guard(load, scanned, staged, checked);
+	const checked =
+		staged?.ok && header.ok
+			? await timed('validate', () => validate(load, staged, header.kind))
+			: undefined;
+	const guarded = await timed('guard', () => guard(load, scanned, staged, checked));
 	if (!guarded.ok) return refuse(load, guarded, base);
-	return commit(load, scanned.file, staged as Extract<Staged, { ok: true }>, guarded.report);
+	return timed('commit', () =>
+		commit(load, scanned.file, staged as Extract<Staged, { ok: true }>, guarded.report)
+	);
 }
 
 /** Read the file's bytes once (encoding, shape, checksum, header) and check the header. */
