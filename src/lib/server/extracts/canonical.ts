@@ -63,27 +63,38 @@ export interface Respelling {
  * say which spellings changed: `NORTH` (2 rows, first on line 3) stored as `North`.
  */
 export async function canonicaliseAreas(conn: Queryable, typ: string): Promise<Respelling[]> {
+	// Every row's area is first counted as written, per upload: an area is one of a few dozen
+	// values, so the spelling rules run on those few rather than on every row of every history.
 	const named = [
 		...AREA_KINDS.map((k) => `SELECT upload_seq AS seq, line, area FROM h_${k}`),
 		`SELECT ${THIS_FILE} AS seq, line, area FROM ${typ}`
-	].join(' UNION ALL ');
+	]
+		.map(
+			(rows) =>
+				`SELECT seq, area, count(*) AS n, min(line) AS first_line FROM (${rows})
+				 WHERE area IS NOT NULL GROUP BY seq, area`
+		)
+		.join(' UNION ALL ');
+	const given = `(SELECT area, count(*) AS n, min(line) AS first_line FROM ${typ}
+		WHERE area IS NOT NULL GROUP BY area)`;
 	const map = `${typ}_areas`;
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE ${map} AS
-		 WITH wanted AS (SELECT DISTINCT ${areaKeySql('area')} AS k FROM ${typ} WHERE area IS NOT NULL),
+		 WITH wanted AS (SELECT DISTINCT ${areaKeySql('area')} AS k FROM ${given}),
 		 spelt AS (
 			SELECT ${areaKeySql('area')} AS k, seq, ${collapsedSql('area')} AS spelling,
-				count(*) AS n, min(line) AS first_line
-			FROM (${named}) WHERE area IS NOT NULL AND ${areaKeySql('area')} IN (SELECT k FROM wanted)
+				sum(n) AS n, min(first_line) AS first_line
+			FROM (${named}) WHERE ${areaKeySql('area')} IN (SELECT k FROM wanted)
 			GROUP BY ALL)
 		 SELECT k, spelling, seq < ${THIS_FILE} AS known FROM spelt
 		 QUALIFY row_number() OVER (PARTITION BY k ORDER BY seq, n DESC, first_line, spelling) = 1`
 	);
+	// Each spelling as given maps to one key, so its rows and first line are its group's.
 	const changed = await conn.all<Respelling>(
-		`SELECT t.area AS given, m.spelling AS stored, count(*)::INTEGER AS rows,
-			min(t.line)::INTEGER AS line, m.known
-		 FROM ${typ} t JOIN ${map} m ON m.k = ${areaKeySql('t.area')}
-		 WHERE t.area <> m.spelling GROUP BY ALL ORDER BY line`
+		`SELECT t.area AS given, m.spelling AS stored, t.n::INTEGER AS rows,
+			t.first_line::INTEGER AS line, m.known
+		 FROM ${given} t JOIN ${map} m ON m.k = ${areaKeySql('t.area')}
+		 WHERE t.area <> m.spelling ORDER BY line`
 	);
 	if (changed.length > 0) {
 		await conn.run(
