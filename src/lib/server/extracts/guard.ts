@@ -1,7 +1,8 @@
 // The personal-data guard (extracts.md "Personal data guard"): every column of a file, the extra
-// ones included, by its name and by its cells. It runs once the rules have typed the rows (a valid
-// date, flag, number or enum value cannot hold personal data, so those cells are searched only where
-// they failed their type) and it wins over them: a refusal for personal data says how to remove it.
+// ones included, by its name and by its cells. Its cell search runs in the same pass over the rows
+// as their typing (validate.ts checkRules; a valid date, flag, number or enum value cannot hold
+// personal data, so those cells are searched only where they failed their type), and it wins over
+// the rules: a refusal for personal data says how to remove it.
 import type { Queryable } from '../db';
 import { KINDS, type KindName } from './contract';
 import { normaliseHeader } from './header';
@@ -61,9 +62,10 @@ export function personalNamesRefusal(
 	);
 }
 
-function piiSql(column: string): string {
+/** `cell` is the SQL of a cell's text as read (trimmed; NULL when empty). */
+function piiSql(cell: string): string {
 	// The same first characters the JS side looks at (pii.ts), so both agree on every cell.
-	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
+	const v = `left(${cell}, ${PATTERN_CELL_CHARS})`;
 	const which = CELL_PATTERNS.map(
 		(p) => `WHEN regexp_matches(${v}, ${lit(p.source)}, 'i') THEN ${lit(p.what)}`
 	).join(' ');
@@ -71,10 +73,10 @@ function piiSql(column: string): string {
 }
 
 /** A ref that is a whole date is taken for a date of birth (extracts.md), then the cell patterns. */
-function refPiiSql(column: string): string {
-	const v = `left(b.${q(column)}, ${PATTERN_CELL_CHARS})`;
+function refPiiSql(cell: string): string {
+	const v = `left(${cell}, ${PATTERN_CELL_CHARS})`;
 	return `CASE WHEN regexp_matches(${v}, ${lit(DATE_REF_PATTERN.source)}) THEN ${lit(DATE_REF_PATTERN.what)}
-		ELSE ${piiSql(column)} END`;
+		ELSE ${piiSql(cell)} END`;
 }
 
 // An extra column holds free text when more than half of its filled cells have three or more words.
@@ -93,9 +95,35 @@ export interface CellFindings {
 }
 
 /**
- * Search every cell of the staged file: `staging.pii` gets, per record, what each column's cell looks
- * like (`<column>__pii`, or NULL), for the report (validate.ts listProblems); free text in an extra
- * column is one finding about the whole column.
+ * The guard's search of every cell, as one column per staging column (`<column>__pii`: what its cell
+ * looks like, or NULL), for the typed table's SELECT (validate.ts checkRules), so the rows are read
+ * once for both. `cell` gives the SQL of a column's text as read, `error` that of its type error.
+ */
+export function cellFindingsSql(
+	staging: Staging,
+	kind: KindName,
+	cell: (column: string) => string,
+	error: (column: string) => string
+): string[] {
+	const types = new Map(
+		KINDS[kind].columns.filter((c) => staging.columns.includes(c.name)).map((c) => [c.name, c.type])
+	);
+	return staging.columns.map((c) => {
+		const type = types.get(c);
+		const expr =
+			type && TYPED_SAFE.has(type)
+				? `CASE WHEN ${error(c)} IS NOT NULL THEN ${piiSql(cell(c))} END`
+				: type === 'ref'
+					? refPiiSql(cell(c))
+					: piiSql(cell(c));
+		return `${expr} AS ${q(`${c}__pii`)}`;
+	});
+}
+
+/**
+ * What the guard found in the cells: `staging.pii` (a view of the typed table's `<column>__pii`
+ * columns by record, which cellFindingsSql made) for the report (validate.ts listProblems); free
+ * text in an extra column is one finding about the whole column.
  */
 export async function guardCells(
 	conn: Queryable,
@@ -105,24 +133,14 @@ export async function guardCells(
 	const types = new Map(
 		KINDS[kind].columns.filter((c) => staging.columns.includes(c.name)).map((c) => [c.name, c.type])
 	);
-	const pii = staging.columns.map((c) => {
-		const type = types.get(c);
-		const expr =
-			type && TYPED_SAFE.has(type)
-				? `CASE WHEN t.${q(`${c}__err`)} IS NOT NULL THEN ${piiSql(c)} END`
-				: type === 'ref'
-					? refPiiSql(c)
-					: piiSql(c);
-		return `${expr} AS ${q(`${c}__pii`)}`;
-	});
+	const findings = staging.columns.map((c) => q(`${c}__pii`));
 	staging.pii = staging.typ.replace(/^typ_/, 'pii_');
 	await conn.run(
-		`CREATE TEMP TABLE ${staging.pii} AS SELECT t.rec, ${pii.join(', ')}
-		 FROM ${staging.typ} t JOIN ${staging.stg} b ON b.rowid = t.rec`
+		`CREATE TEMP VIEW ${staging.pii} AS SELECT rec, ${findings.join(', ')} FROM ${staging.typ}`
 	);
 	const flagged = await conn.one<{ n: number }>(
-		`SELECT count(*)::INTEGER AS n FROM ${staging.pii}
-		 WHERE ${staging.columns.map((c) => `${q(`${c}__pii`)} IS NOT NULL`).join(' OR ')}`
+		`SELECT count(*)::INTEGER AS n FROM ${staging.typ}
+		 WHERE ${findings.map((f) => `${f} IS NOT NULL`).join(' OR ')}`
 	);
 
 	// Extra columns are never loaded, but free text in one is refused like any personal data.

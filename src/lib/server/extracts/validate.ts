@@ -7,7 +7,7 @@ import type { Queryable } from '../db';
 import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
-import type { CellFindings } from './guard';
+import { cellFindingsSql, type CellFindings } from './guard';
 import { maskValue, safeValue } from './pii';
 import { MAX_PROBLEMS, problem, summaryLine, type Problem, type SummaryLine } from './report';
 import { ISO_DATE, ISO_TS, UK_DATE, UK_TS } from '../../dates';
@@ -89,7 +89,9 @@ export async function stageCsv(
 }
 
 export async function dropStaging(conn: Queryable, staging: Staging): Promise<void> {
-	for (const t of [staging.stg, staging.typ, staging.lines, staging.pii]) {
+	// The guard's findings are a view of the typed table: dropped first.
+	if (staging.pii) await conn.run(`DROP VIEW IF EXISTS temp.${staging.pii}`);
+	for (const t of [staging.stg, staging.typ, staging.lines]) {
 		if (t) await conn.run(`DROP TABLE IF EXISTS temp.${t}`);
 	}
 }
@@ -397,9 +399,15 @@ export async function checkRules(
 		...columns.map((c) => `${sqls.get(c.name)!.error} AS ${q(`${c.name}__err`)}`)
 	];
 	const join = staging.lines ? `JOIN ${staging.lines} l ON l.rec = b.rec` : '';
+	// The personal-data guard searches the cells as read in the same pass (guard.ts): each column's
+	// text is carried through as <column>__raw for it, and left out of the table.
+	const raw = (c: string) => q(`${c}__raw`);
+	const findings = cellFindingsSql(staging, kind, raw, (c) => q(`${c}__err`));
 	await conn.run(
-		`CREATE TEMP TABLE ${staging.typ} AS SELECT ${typed.join(', ')}
-		 FROM (SELECT ${layer2.join(', ')} FROM (SELECT ${layer1.join(', ')} FROM ${staging.stg})) b ${join}`,
+		`CREATE TEMP TABLE ${staging.typ} AS SELECT * EXCLUDE (${staging.columns.map(raw).join(', ')}),
+			${findings.join(', ')}
+		 FROM (SELECT ${[...typed, ...staging.columns.map((c) => `b.${q(c)} AS ${raw(c)}`)].join(', ')}
+		 FROM (SELECT ${layer2.join(', ')} FROM (SELECT ${layer1.join(', ')} FROM ${staging.stg})) b ${join})`,
 		typed.some((t) => t.includes('$today')) ? { today } : undefined
 	);
 	const flagged = columns.length
@@ -519,6 +527,8 @@ export async function listProblems(
 	);
 	const summary = groups.map((g) => summaryLine(g.label, reasonText(g), g.n, g.lines));
 	let errorCount = counts?.n ?? 0;
+	// Each problem's summary line, where it is not the line of its own column and reason.
+	const ruleOf = new Map<Problem, SummaryLine>();
 
 	// Keys unique within the file: every repeated key, with its lines.
 	const key = KINDS[kind].key;
@@ -541,32 +551,32 @@ export async function listProblems(
 			lines.length > 10
 				? `${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more`
 				: lines.join(', ');
-		for (const d of dups) {
-			problems.push(
-				problem(
-					d.lines[0],
-					keyLabel,
-					safeValue(d.k),
-					`repeats on lines ${shown(d.lines)}: a key must be unique within the file`
-				)
-			);
-		}
-		const n = repeatedRows?.n ?? 0;
-		errorCount += n;
-		summary.push(
-			summaryLine(
-				keyLabel,
-				'repeats a key already used earlier in the file (keys must be unique)',
-				n,
-				dups.slice(0, 5).map((d) => d.lines[1])
-			)
+		const dupLine = summaryLine(
+			keyLabel,
+			'repeats a key already used earlier in the file (keys must be unique)',
+			repeatedRows?.n ?? 0,
+			dups.slice(0, 5).map((d) => d.lines[1])
 		);
+		for (const d of dups) {
+			const p = problem(
+				d.lines[0],
+				keyLabel,
+				safeValue(d.k),
+				`repeats on lines ${shown(d.lines)}: a key must be unique within the file`
+			);
+			// One problem per repeated key, counted in the summary's line for repeated keys.
+			ruleOf.set(p, dupLine);
+			problems.push(p);
+		}
+		errorCount += dupLine.count;
+		summary.push(dupLine);
 		problems.sort((a, b) => a.line - b.line);
 		problems.splice(MAX_PROBLEMS);
 		summary.sort((a, b) => b.count - a.count);
 	}
 
 	for (const f of guarded.freeText) {
+		ruleOf.set(f.problem, f.summary);
 		problems.push(f.problem);
 		summary.push(f.summary);
 		errorCount += 1;
@@ -575,6 +585,7 @@ export async function listProblems(
 		problems.sort((a, b) => a.line - b.line);
 		problems.splice(MAX_PROBLEMS);
 	}
+	numberRules(problems, summary, ruleOf);
 
 	return {
 		errorCount,
@@ -590,6 +601,22 @@ export async function listProblems(
 					]
 				: []
 	};
+}
+
+/** Each problem gets the number (1-based) of its summary line, so a report can be filtered by rule. */
+function numberRules(
+	problems: Problem[],
+	summary: SummaryLine[],
+	ruleOf: Map<Problem, SummaryLine>
+): void {
+	const key = (column: string, reason: string) => `${column}\u0000${reason}`;
+	const byKey = new Map(summary.map((s, i) => [key(s.column, s.reason), i + 1]));
+	const byLine = new Map(summary.map((s, i) => [s, i + 1]));
+	for (const p of problems) {
+		const own = ruleOf.get(p);
+		const rule = own ? byLine.get(own) : byKey.get(key(p.column, p.reason));
+		if (rule) p.rule = rule;
+	}
 }
 
 // Refs to other kinds: accepted when unknown (extracts arrive in any order), with a warning.
