@@ -129,8 +129,24 @@ export async function scanFile(
 			bom = true;
 			start = 3;
 		}
-		for (let i = start; i < chunk.length; i++) {
+		const end = chunk.length;
+		for (let i = start; i < end; i++) {
 			const b = chunk[i];
+			// Most bytes are printable ASCII other than a quote or comma: such a run only says the
+			// record has content, so it is skipped in a tight loop (once past the header, with no
+			// line end or UTF-8 sequence pending).
+			if (b > 0x22 && b < 0x7f && b !== 0x2c && headerDone && need === 0 && !crPending) {
+				let j = i + 1;
+				while (j < end) {
+					const c = chunk[j];
+					if (c <= 0x22 || c >= 0x7f || c === 0x2c) break;
+					j++;
+				}
+				content = true;
+				visible = true;
+				i = j - 1;
+				continue;
+			}
 			if (crPending) {
 				if (b !== 0x0a) throw new ScanError({ reason: 'cr_line_ends', line });
 				crPending = false;
