@@ -94,6 +94,10 @@ describe('a version 2 database', () => {
 					(SELECT count(*) FROM arrests)::INTEGER AS arrests,
 					(SELECT count(*) FROM population)::INTEGER AS population`)
 			).toEqual({ h_crimes: 2, crimes: 2, incidents: 1, arrests: 1, population: 1 });
+			// Migration 12: the incident held gets its London day (23:30 UTC on 31 May is 1 June, BST).
+			expect(await db.all('SELECT incident_ref, opened_local_date FROM incidents')).toEqual([
+				{ incident_ref: 'I1', opened_local_date: '2025-06-01' }
+			]);
 			// Migration 8: the crimes keep their rows, their first offence code unknown; the
 			// safeguarding kinds start empty, in the shape a new database has.
 			expect(await db.all('SELECT crime_ref, first_offence_code FROM h_crimes ORDER BY 1')).toEqual(

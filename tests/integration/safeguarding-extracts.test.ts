@@ -111,7 +111,9 @@ describe('valid files', () => {
 				completed_at: '2024-01-05T14:00:00.000Z',
 				risk_level: 'high',
 				marac_referral: true,
-				advocacy_referral: true
+				advocacy_referral: true,
+				// Its day on the London clock, worked out as it is loaded.
+				completed_local_date: '2024-01-05'
 			},
 			{
 				assessment_ref: 'RA-2',
@@ -122,7 +124,8 @@ describe('valid files', () => {
 				completed_at: '2024-03-14T00:00:00.000Z',
 				risk_level: 'medium',
 				marac_referral: false,
-				advocacy_referral: null
+				advocacy_referral: null,
+				completed_local_date: '2024-03-14'
 			},
 			{
 				assessment_ref: 'RA-3',
@@ -132,7 +135,8 @@ describe('valid files', () => {
 				completed_at: '2024-02-13T09:00:00.000Z',
 				risk_level: 'standard',
 				marac_referral: null,
-				advocacy_referral: false
+				advocacy_referral: false,
+				completed_local_date: '2024-02-13'
 			}
 		]);
 	});

@@ -310,6 +310,21 @@ CREATE TABLE mappings (
 	PRIMARY KEY (name, version)
 );
 `
+	},
+	{
+		version: 12,
+		name: 'derived columns',
+		// Worked out once as rows enter a current table (metrics/derived.ts), not in every query: an
+		// incident's and an assessment's day on the Europe/London clock, an outcome's number. Written
+		// out as they are at version 12; rows already held get theirs here.
+		sql: `
+ALTER TABLE incidents ADD COLUMN opened_local_date DATE;
+UPDATE incidents SET opened_local_date = CAST(timezone('Europe/London', opened_at) AS DATE);
+ALTER TABLE risk_assessments ADD COLUMN completed_local_date DATE;
+UPDATE risk_assessments SET completed_local_date = CAST(timezone('Europe/London', completed_at) AS DATE);
+ALTER TABLE outcomes ADD COLUMN outcome_num INTEGER;
+UPDATE outcomes SET outcome_num = TRY_CAST(regexp_extract(outcome_type, '^\\s*(\\d+)', 1) AS INTEGER);
+`
 	}
 ];
 

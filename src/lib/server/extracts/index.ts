@@ -3,6 +3,7 @@
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import { HttpError } from '../http';
+import { derivedInsert } from '../metrics/derived';
 import { KINDS, KIND_NAMES, type KindName } from './contract';
 import { activeSameFile, toInfo, UPLOAD_COLUMNS, type UploadInfo, type UploadRow } from './uploads';
 
@@ -35,10 +36,11 @@ export {
 export async function refreshCurrent(tx: Queryable, kind: KindName): Promise<void> {
 	const k = KINDS[kind];
 	const cols = k.columns.map((c) => c.name).join(', ');
+	const derived = derivedInsert(kind);
 	await tx.run(`DELETE FROM ${kind}`);
 	await tx.run(
-		`INSERT INTO ${kind} (upload_seq, ${cols})
-		 SELECT upload_seq, ${cols} FROM h_${kind}
+		`INSERT INTO ${kind} (upload_seq, ${cols}${derived.columns})
+		 SELECT upload_seq, ${cols}${derived.values} FROM h_${kind}
 		 WHERE upload_seq IN (
 			SELECT seq FROM uploads WHERE kind = $kind AND active AND seq >= (
 				SELECT coalesce(max(seq), 0) FROM uploads WHERE kind = $kind AND active AND mode = 'replace'))

@@ -12,6 +12,7 @@ import type { Db, Queryable } from '../db';
 import { safeFileName } from '../download';
 import { HttpError } from '../http';
 import { recordUpload } from '../ops-metrics';
+import { derivedInsert } from '../metrics/derived';
 import { defaultAsOf } from '../../dates';
 import { archiveContractColumns, gunzippedSha256, gzipTo } from './archive';
 import { asOfProblem, completeTo, latestDateSql, POLICE_KINDS } from './as-of';
@@ -497,8 +498,10 @@ export async function commit(
 		// Rollback and restore rebuild from history instead (refreshCurrent).
 		if (mode === 'replace') await tx.run(`DELETE FROM ${kind}`);
 		else await tx.run(`DELETE FROM ${kind} c USING ${st.typ} t WHERE ${keyJoin}`);
+		const derived = derivedInsert(kind);
 		await tx.run(
-			`INSERT INTO ${kind} (upload_seq, ${cols.join(', ')}) SELECT $seq, ${cols.join(', ')} FROM ${st.typ}`,
+			`INSERT INTO ${kind} (upload_seq, ${cols.join(', ')}${derived.columns})
+			 SELECT $seq, ${cols.join(', ')}${derived.values} FROM ${st.typ}`,
 			{ seq }
 		);
 		await audit(tx, {

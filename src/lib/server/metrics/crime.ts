@@ -14,13 +14,13 @@ export function ratio(numerator: number, denominator: number): number | null {
 }
 
 /**
- * Crimes in scope with their current outcome number (`1A` -> 1; null when there is no outcome row),
+ * Crimes in scope with their current outcome number (`1A` -> 1, worked out as outcomes are loaded:
+ * derived.ts; null when there is no outcome row),
  * as a CTE body over `crimes c` filtered by CRIME_SCOPE.
  */
 export const SCOPED_CRIMES = `
 	SELECT c.crime_ref, c.recorded_date, strftime(c.recorded_date, '%Y-%m') AS rec_month,
-		c.incident_ref, o.outcome_date,
-		TRY_CAST(regexp_extract(o.outcome_type, '^\\s*(\\d+)', 1) AS INTEGER) AS outcome_num
+		c.incident_ref, o.outcome_date, o.outcome_num
 	FROM crimes c LEFT JOIN outcomes o ON o.crime_ref = c.crime_ref
 	WHERE ${CRIME_SCOPE}`;
 

@@ -21,7 +21,7 @@ const IN_PERIOD = (col: string) =>
 
 /**
  * A crime's assessments: those naming the crime, or naming the crime's incident. Each assessment's
- * day is its completed_at on the Europe/London clock; `in_window` when on or before recorded_date + N
+ * day is its completed_at on the Europe/London clock (worked out as it is loaded: derived.ts); `in_window` when on or before recorded_date + N
  * (earlier counts: an assessment at the first call precedes the crime record).
  */
 const CRIME_ASSESSMENTS = `
@@ -33,7 +33,7 @@ scope AS (
 ra AS (
 	SELECT assessment_ref, crime_ref, incident_ref, risk_level,
 		coalesce(marac_referral, false) AS marac, coalesce(advocacy_referral, false) AS advocacy,
-		CAST(timezone('Europe/London', completed_at) AS DATE) AS day
+		completed_local_date AS day
 	FROM risk_assessments
 ),
 linked AS (
@@ -266,7 +266,7 @@ WITH ${CRIME_ASSESSMENTS},
 ${ORDERS},
 arrested AS (SELECT DISTINCT crime_ref FROM arrests),
 outcome AS (
-	SELECT crime_ref, TRY_CAST(regexp_extract(outcome_type, '^\\s*(\\d+)', 1) AS INTEGER) AS num
+	SELECT crime_ref, outcome_num AS num
 	FROM outcomes
 )
 SELECT

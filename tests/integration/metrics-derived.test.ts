@@ -1,0 +1,132 @@
+// The derived columns of the current tables (metrics/derived.ts) on real DuckDB, through the
+// pipeline: an incident's and an assessment's London day and an outcome's number, right after a
+// merge, a rollback, a restore and a replace, and read by the figures. Days worked out by hand.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../src/lib/server/config';
+import type { Db } from '../../src/lib/server/db';
+import {
+	loadExtract,
+	restoreUpload,
+	rollbackUpload,
+	type UploadInfo
+} from '../../src/lib/server/extracts';
+import type { KindName } from '../../src/lib/server/extracts/contract';
+import { identification, parseFilters } from '../../src/lib/server/metrics';
+import { extractDbs } from '../helpers/extract-db';
+
+const TODAY = '2024-12-01';
+let db: Db;
+let config: Config;
+let dir: string;
+
+const dbs = extractDbs('metrics-derived-');
+beforeEach(async () => ({ db, config, dir } = await dbs.next()));
+afterAll(() => dbs.cleanup());
+
+async function loaded(
+	name: string,
+	text: string,
+	opts: { kind?: KindName; mode?: 'merge' | 'replace' } = {}
+): Promise<UploadInfo> {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, text);
+	const r = await loadExtract(
+		db,
+		{ path: file },
+		{ ...opts, user: 'analyst1', config, today: TODAY }
+	);
+	if (!r.ok) throw new Error(`expected ${name} to load: ${r.error.message}`);
+	return r.upload;
+}
+
+const INCIDENTS = 'incident_ref,opened_at,area,domestic_abuse,stalking_identified,handler_ref\n';
+
+const days = () =>
+	db.all(`SELECT incident_ref, opened_local_date FROM incidents ORDER BY incident_ref`);
+
+/** Domestic-abuse incidents in June and July 2024, as identification counts them. */
+async function daByMonth(): Promise<number[]> {
+	const f = await parseFilters(new URLSearchParams({ from: '2024-06', to: '2024-07' }), db);
+	return (await identification(db, f)).months.map((m) => m.da_incidents);
+}
+
+describe('an incident’s London day', () => {
+	it('is worked out as it loads, across both clock changes, and follows rollback, restore and replace', async () => {
+		await loaded(
+			'incidents-1.csv',
+			INCIDENTS +
+				// 23:30 UTC on 30 June is 00:30 on 1 July in London (BST).
+				'INC-1,2024-06-30T23:30:00Z,North,Y,N,\n' +
+				// 23:30 UTC on 31 January is 23:30 the same day (GMT).
+				'INC-2,2024-01-31T23:30:00Z,North,N,N,\n' +
+				// The clocks went forward at 01:00 UTC on 31 March 2024: 00:30 UTC is still 00:30 GMT.
+				'INC-3,2024-03-31T00:30:00Z,North,N,N,\n' +
+				// 23:30 UTC on 26 October is 00:30 BST on 27 October (back at 01:00 UTC that day).
+				'INC-4,2024-10-26T23:30:00Z,North,N,N,\n'
+		);
+		expect(await days()).toEqual([
+			{ incident_ref: 'INC-1', opened_local_date: '2024-07-01' },
+			{ incident_ref: 'INC-2', opened_local_date: '2024-01-31' },
+			{ incident_ref: 'INC-3', opened_local_date: '2024-03-31' },
+			{ incident_ref: 'INC-4', opened_local_date: '2024-10-27' }
+		]);
+		expect(await daByMonth()).toEqual([0, 1]);
+
+		// A merge moves INC-1 to 22:59 UTC on 30 June: 23:59 in London, still June.
+		const second = await loaded(
+			'incidents-2.csv',
+			INCIDENTS + 'INC-1,2024-06-30T22:59:00Z,North,Y,N,\n'
+		);
+		expect((await days())[0]).toEqual({ incident_ref: 'INC-1', opened_local_date: '2024-06-30' });
+		expect(await daByMonth()).toEqual([1, 0]);
+
+		await rollbackUpload(db, second.id, 'analyst1');
+		expect((await days())[0]).toEqual({ incident_ref: 'INC-1', opened_local_date: '2024-07-01' });
+		expect(await daByMonth()).toEqual([0, 1]);
+
+		await restoreUpload(db, second.id, 'analyst1');
+		expect((await days())[0]).toEqual({ incident_ref: 'INC-1', opened_local_date: '2024-06-30' });
+		expect(await daByMonth()).toEqual([1, 0]);
+
+		// A replace leaves only its own row: 23:00 UTC on 31 July is midnight, 1 August, in London.
+		await loaded('incidents-3.csv', INCIDENTS + 'INC-9,2024-07-31T23:00:00Z,North,Y,N,\n', {
+			mode: 'replace'
+		});
+		expect(await days()).toEqual([{ incident_ref: 'INC-9', opened_local_date: '2024-08-01' }]);
+		expect(await daByMonth()).toEqual([0, 0]);
+	});
+});
+
+describe('an assessment’s London day and an outcome’s number', () => {
+	it('are worked out as they load', async () => {
+		await loaded(
+			'ra.csv',
+			'assessment_ref,crime_ref,incident_ref,tool,completed_at,risk_level,marac_referral,advocacy_referral\n' +
+				// 23:30 UTC on 30 June is 1 July in London; 10:00 UTC on 2 January is 2 January.
+				'RA-1,CR-1,,dash,2024-06-30T23:30:00Z,high,Y,N\n' +
+				'RA-2,CR-2,,dash,2024-01-02T10:00:00Z,standard,N,N\n',
+			{ kind: 'risk_assessments' }
+		);
+		expect(
+			await db.all(`SELECT assessment_ref, completed_local_date FROM risk_assessments ORDER BY 1`)
+		).toEqual([
+			{ assessment_ref: 'RA-1', completed_local_date: '2024-07-01' },
+			{ assessment_ref: 'RA-2', completed_local_date: '2024-01-02' }
+		]);
+
+		await loaded(
+			'outcomes.csv',
+			'crime_ref,outcome_type,outcome_date\nCR-1,1a,2024-03-01\nCR-2,14,2024-04-01\nCR-3,15B,2024-05-01\n',
+			{ kind: 'outcomes' }
+		);
+		expect(
+			await db.all(`SELECT crime_ref, outcome_type, outcome_num FROM outcomes ORDER BY 1`)
+		).toEqual([
+			{ crime_ref: 'CR-1', outcome_type: '1A', outcome_num: 1 },
+			{ crime_ref: 'CR-2', outcome_type: '14', outcome_num: 14 },
+			{ crime_ref: 'CR-3', outcome_type: '15B', outcome_num: 15 }
+		]);
+	});
+});
