@@ -546,6 +546,31 @@ describe('extracts', () => {
 		await call('get', '/extracts/{id}/file', { params: { id: 'up999999' }, expect: 404 });
 	});
 
+	it("gives a kind's CSV template as a download; 404 for a kind that is not one", async () => {
+		const t = await call('get', '/extracts/templates/{kind}.csv', {
+			as: 'analyst',
+			params: { kind: 'arrests' },
+			expect: 200
+		});
+		expect(t.type).toBe('text/csv');
+		expect(t.headers.get('content-disposition')).toBe(
+			'attachment; filename="arrests-template.csv"'
+		);
+		// The arrests contract's three columns, then two example rows.
+		expect(t.text.split('\r\n')).toEqual([
+			'arrest_ref,crime_ref,arrest_date',
+			'EXAMPLE-AR-0001,EXAMPLE-CR-0001,2024-04-05',
+			'EXAMPLE-AR-0002,EXAMPLE-CR-0002,2024-04-20',
+			''
+		]);
+		const none = await call('get', '/extracts/templates/{kind}.csv', {
+			as: 'analyst',
+			params: { kind: 'burglaries' },
+			expect: 404
+		});
+		expect(none.body.error.message).toMatch(/^"burglaries" is not a kind of extract/);
+	});
+
 	it('rolls back and restores, with 409 when already so and 404 for an unknown id', async () => {
 		const back = await call('post', '/extracts/{id}/rollback', {
 			as: 'analyst',

@@ -420,6 +420,12 @@ describe('query-parameter abuse on every GET route', () => {
 		'/(app)/(dashboard)/safeguarding': { path: '/safeguarding', status: 200 },
 		'/(app)/extracts': { path: '/extracts', status: 200 },
 		'/(app)/extracts/[id]': { path: '/extracts/up1', status: 200 },
+		'/(app)/extracts/[id]/confirm': { path: '/extracts/up1/confirm', status: 200 },
+		'/(app)/reference': { path: '/reference', status: 200 },
+		'/api/v1/extracts/templates/[kind].csv': {
+			path: '/api/v1/extracts/templates/crimes.csv',
+			status: 200
+		},
 		'/(app)/admin': { path: '/admin', status: 200 },
 		'/(app)/admin/audit': { path: '/admin/audit', status: 200 },
 		'/(app)/admin/audit/export': { path: '/admin/audit/export', status: 200 },

@@ -1226,6 +1226,38 @@ const paths: Record<string, Schema> = {
 			}
 		})
 	},
+	'/extracts/templates/{kind}.csv': {
+		get: {
+			operationId: 'getExtractTemplate',
+			tags: ['extracts'],
+			summary: "A kind's CSV template",
+			description: `The contract's header for the kind and two made-up example rows that pass every check, as a download. The Extracts page links each kind's template beside its columns in plain words.\n\n${rolesText(ANALYST)}`,
+			'x-roles': ANALYST,
+			parameters: [
+				{
+					name: 'kind',
+					in: 'path',
+					required: true,
+					description: 'The kind of extract.',
+					schema: { type: 'string', enum: [...KIND_NAMES] }
+				}
+			],
+			responses: {
+				200: {
+					description: 'The template.',
+					headers: {
+						'Content-Disposition': {
+							description: 'An attachment named `KIND-template.csv`.',
+							schema: { type: 'string' }
+						}
+					},
+					content: csv('The header and two example rows (UTF-8).')
+				},
+				...AUTH_ERRORS,
+				404: rref('NotFound')
+			}
+		}
+	},
 	'/mappings': {
 		get: {
 			operationId: 'listMappings',

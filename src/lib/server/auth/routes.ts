@@ -35,6 +35,9 @@ export const routeAccess: Record<string, Access> = {
 	// Extracts pages (analysts): upload, history, rollback.
 	'/(app)/extracts': ANALYST,
 	'/(app)/extracts/[id]': ANALYST,
+	'/(app)/extracts/[id]/confirm': ANALYST,
+	// Reference data and saved mappings (analysts, issue 12).
+	'/(app)/reference': ANALYST,
 	'/(app)/admin': ADMIN,
 	'/(app)/admin/users': ADMIN,
 	'/(app)/admin/tokens': ADMIN,
@@ -66,6 +69,7 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/extracts/[id]/file': ANALYST,
 	'/api/v1/extracts/[id]/rollback': ANALYST,
 	'/api/v1/extracts/[id]/restore': ANALYST,
+	'/api/v1/extracts/templates/[kind].csv': ANALYST,
 	// Column mappings for records systems' exports (issue 12).
 	'/api/v1/mappings': ANALYST,
 	'/api/v1/mappings/[name]': ANALYST,

@@ -1,10 +1,19 @@
-// Extracts (analyst): current datasets, upload history (?kind=), and the upload form's action, which
-// goes through the API's own code path (postExtract: stream to disk, loadExtract) without JavaScript.
+// Extracts (analyst): current datasets, upload history (?kind=, ?status=, ?by=), templates, and the
+// upload form's action, which goes through the API's own code path (postExtract: stream to disk,
+// loadExtract) without JavaScript, a saved mapping named by its `mapping` field.
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { readConfig } from '$lib/server/config';
 import { HttpError } from '$lib/server/http';
-import { KINDS, KIND_NAMES, isKindName, kindColumnLists } from '$lib/server/extracts/contract';
+import { KINDS, KIND_NAMES, kindColumnLists } from '$lib/server/extracts/contract';
+import {
+	HISTORY_STATUSES,
+	STATUS_LABELS,
+	describeFilter,
+	readHistory
+} from '$lib/server/extracts/history';
+import { kindHelp } from '$lib/server/extracts/templates';
+import { listMappings } from '$lib/server/extracts/mappings';
 import { datasetCounts, listUploads, londonToday } from '$lib/server/extracts';
 import { postExtract } from '$lib/server/extracts/api';
 import type { UploadResult } from '$lib/components/extracts/extracts';
@@ -13,10 +22,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
-	const asked = url.searchParams.get('kind') ?? '';
-	const kind = isKindName(asked) ? asked : undefined;
 	const db = await getDb();
-	const [counts, uploads] = await Promise.all([datasetCounts(db), listUploads(db)]);
+	const [counts, uploads, history, mappings] = await Promise.all([
+		datasetCounts(db),
+		listUploads(db),
+		readHistory(db, url.searchParams),
+		listMappings(db)
+	]);
 	const datasets = KIND_NAMES.map((k) => {
 		const latest = uploads.find((u) => u.kind === k && u.active);
 		return {
@@ -38,17 +50,21 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 	}));
 	return {
 		datasets,
-		uploads: uploads.filter((u) => !kind || u.kind === kind),
-		filter: { kind: kind ?? '' },
-		errors:
-			asked && !kind
-				? [
-						{
-							field: 'filter-kind',
-							message: `"${asked.slice(0, 40)}" is not a kind of extract; showing every kind.`
-						}
-					]
-				: [],
+		history: {
+			rows: history.rows,
+			filter: history.filter,
+			uploaders: history.uploaders,
+			statuses: HISTORY_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
+			caption: describeFilter(history.filter)
+		},
+		errors: history.errors,
+		help: kindHelp(),
+		// The form without JavaScript names a saved mapping by its name (the upload's `mapping` field).
+		mappings: mappings.map((m) => ({
+			name: m.name,
+			version: m.version,
+			label: KINDS[m.kind].label
+		})),
 		kinds,
 		maxUploadBytes: readConfig().maxUploadBytes,
 		today: londonToday()
