@@ -30,7 +30,10 @@ export function latestDateSql(
 		.filter((c) => !present || present.includes(c.name))
 		.map((c) =>
 			c.type === 'timestamp'
-				? `max(timezone('Europe/London', ${table}.${c.name}))::DATE`
+				? // The London day never goes back as the instant goes on (the clocks change at 01:00
+					// UTC, not across midnight), so the day of the latest instant is the latest day:
+					// one conversion instead of one per row.
+					`timezone('Europe/London', max(${table}.${c.name}))::DATE`
 				: `max(${table}.${c.name})`
 		);
 	if (parts.length === 0) return null;

@@ -11,30 +11,31 @@ import { memo } from './cache';
 // the London day each incident is given as it is loaded (derived.ts: opened_local_date).
 const IDENTIFICATION_SQL = `
 WITH months AS (
-	SELECT strftime(m, '%Y-%m') AS month
+	SELECT m::DATE AS first_day, strftime(m, '%Y-%m') AS month
 	FROM generate_series($from::DATE, $to::DATE, INTERVAL 1 MONTH) t(m)
 ),
+-- Grouped by the month's first day, named only once per month at the end (not per incident).
 inc AS (
-	SELECT i.incident_ref, i.domestic_abuse, i.stalking_identified, i.handler_ref,
-		strftime(i.opened_local_date, '%Y-%m') AS month, i.opened_local_date AS local_date
+	SELECT i.domestic_abuse, i.stalking_identified, i.handler_ref,
+		date_trunc('month', i.opened_local_date)::DATE AS first_day, i.opened_local_date AS local_date
 	FROM incidents i
 	WHERE ($area::VARCHAR IS NULL OR i.area = $area::VARCHAR)
 		AND i.opened_local_date >= $from::DATE AND i.opened_local_date < $to::DATE + INTERVAL 1 MONTH
 ),
 da AS (
-	SELECT month, count(*)::INTEGER AS da_incidents,
+	SELECT first_day, count(*)::INTEGER AS da_incidents,
 		count(*) FILTER (WHERE stalking_identified)::INTEGER AS da_stalking_identified
 	FROM inc WHERE domestic_abuse GROUP BY 1
 ),
 handled AS (
-	SELECT inc.month, inc.stalking_identified, t.staff_ref IS NOT NULL AS trained
+	SELECT inc.first_day, inc.stalking_identified, t.staff_ref IS NOT NULL AS trained
 	FROM inc LEFT JOIN training t
 		ON t.staff_ref = inc.handler_ref
 		AND ${courseSql('t.course')} = ${courseSql('$course')} AND t.completed_date <= inc.local_date
 	WHERE inc.handler_ref IS NOT NULL AND ($da = 'all' OR inc.domestic_abuse = ($da = 'Y'))
 ),
 hand AS (
-	SELECT month,
+	SELECT first_day,
 		count(*) FILTER (WHERE trained)::INTEGER AS trained_handler_incidents,
 		count(*) FILTER (WHERE trained AND stalking_identified)::INTEGER AS trained_handler_identified,
 		count(*) FILTER (WHERE NOT trained)::INTEGER AS untrained_handler_incidents,
@@ -59,8 +60,8 @@ SELECT m.month,
 	coalesce(hand.untrained_handler_incidents, 0) AS untrained_handler_incidents,
 	coalesce(hand.untrained_handler_identified, 0) AS untrained_handler_identified
 FROM months m
-	LEFT JOIN da ON da.month = m.month
-	LEFT JOIN hand ON hand.month = m.month
+	LEFT JOIN da ON da.first_day = m.first_day
+	LEFT JOIN hand ON hand.first_day = m.first_day
 	LEFT JOIN linked ON linked.month = m.month
 ORDER BY m.month`;
 

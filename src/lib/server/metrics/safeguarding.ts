@@ -30,7 +30,9 @@ scope AS (
 		upper(trim(c.offence_code)) AS code, nullif(upper(trim(c.first_offence_code)), '') AS first_code
 	FROM crimes c WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
 ),
-ra AS (
+-- Read twice below (by crime, by incident): not materialised, so each join reads only the
+-- assessments it can match instead of all of them being copied first.
+ra AS NOT MATERIALIZED (
 	SELECT assessment_ref, crime_ref, incident_ref, risk_level,
 		coalesce(marac_referral, false) AS marac, coalesce(advocacy_referral, false) AS advocacy,
 		completed_local_date AS day
@@ -264,7 +266,6 @@ export const safeguarding = memo('safeguarding', computeSafeguarding);
 const JOURNEY_SQL = `
 WITH ${CRIME_ASSESSMENTS},
 ${ORDERS},
-arrested AS (SELECT DISTINCT crime_ref FROM arrests),
 outcome AS (
 	SELECT crime_ref, outcome_num AS num
 	FROM outcomes
@@ -275,7 +276,8 @@ SELECT
 		WHERE i.stalking_identified)::INTEGER AS identified_at_first_contact,
 	(SELECT count(*) FROM per_crime WHERE assessed)::INTEGER AS risk_assessed,
 	(SELECT count(*) FROM per_crime WHERE advocacy)::INTEGER AS advocacy_referred,
-	(SELECT count(*) FROM scope s JOIN arrested a USING (crime_ref))::INTEGER AS arrested,
+	(SELECT count(*) FROM scope s WHERE s.crime_ref IN (SELECT crime_ref FROM arrests))::INTEGER
+		AS arrested,
 	(SELECT count(*) FROM scope s JOIN outcome o USING (crime_ref) WHERE o.num = 1)::INTEGER AS charged,
 	(SELECT count(*) FROM applied)::INTEGER AS applied,
 	(SELECT count(*) FROM applied WHERE status = 'granted')::INTEGER AS granted,
