@@ -72,6 +72,8 @@ const CASES: Case[] = [
 	// A form without a file: "The form has no file field" (400).
 	{ route: '/(app)/extracts', request: 'POST ?/upload', path: '/extracts?/upload', body: 'multipart', answers: [SIGN_IN, 403, 400, 403, 400] },
 	{ route: '/(app)/extracts/[id]', request: 'GET', path: '/extracts/up1', answers: [SIGN_IN, 403, 200, 403, 200] },
+	// A refused upload's stored report: analysts and admins; rf999 names none (404 from the page's load).
+	{ route: '/(app)/extracts/refused/[ref]', request: 'GET', path: '/extracts/refused/rf999', answers: [SIGN_IN, 403, 404, 403, 404] },
 	{ route: '/(app)/extracts/[id]/confirm', request: 'GET', path: '/extracts/up1/confirm', answers: [SIGN_IN, 403, 200, 403, 200] },
 	{ route: '/(app)/reference', request: 'GET', path: '/reference', answers: [SIGN_IN, 403, 200, 403, 200] },
 	{ route: '/(app)/extracts/[id]', request: 'POST ?/rollback', path: '/extracts/no-such-upload?/rollback', body: {}, answers: [SIGN_IN, 403, 404, 403, 404] },
@@ -138,6 +140,7 @@ const CASES: Case[] = [
 	{ route: '/api/v1/extracts', request: 'POST', path: '/api/v1/extracts?kind=crimes', body: 'csv', answers: [401, 403, 422, 403, 422] },
 	{ route: '/api/v1/extracts/[id]', request: 'GET', path: '/api/v1/extracts/up1', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/file', request: 'GET', path: '/api/v1/extracts/up1/file', answers: [401, 403, 200, 403, 200] },
+	{ route: '/api/v1/extracts/refused/[ref]', request: 'GET', path: '/api/v1/extracts/refused/rf999', answers: [401, 403, 404, 403, 404] },
 	{ route: '/api/v1/extracts/templates/[kind].csv', request: 'GET', path: '/api/v1/extracts/templates/crimes.csv', answers: [401, 403, 200, 403, 200] },
 	{ route: '/api/v1/extracts/[id]/rollback', request: 'POST', path: '/api/v1/extracts/no-such-upload/rollback', answers: [401, 403, 404, 403, 404] },
 	{ route: '/api/v1/extracts/[id]/restore', request: 'POST', path: '/api/v1/extracts/up1/restore', answers: [401, 403, 409, 403, 409] },

@@ -119,6 +119,10 @@ describe('command line on a database file of its own', () => {
 		expect(run.stderr).toContain('line 2, recorded_date');
 		expect(run.stderr).toContain('2024-13-01');
 		expect(run.stderr).toContain('line 3, domestic_abuse');
+		// Its report is kept whole, the first refused report of this database.
+		expect(run.stderr).toMatch(
+			/The whole report is kept as rf1: \d+ problems, on the site at \/extracts\/refused\/rf1, as CSV at \/api\/v1\/extracts\/refused\/rf1\?format=csv\./
+		);
 		expect(JSON.parse(run.stdout).error.code).toBe('invalid_extract');
 		expect(await listUploads()).toEqual([]);
 	});

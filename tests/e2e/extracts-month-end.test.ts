@@ -307,7 +307,7 @@ describe('The month-end load', () => {
 		expect(await page.locator('.summary > p').first().textContent()).toMatch(
 			/^Finished: 0 files loaded, 1 refused, 0 warnings\.$/
 		);
-		await bad.getByText('Nothing changed:').waitFor();
+		await bad.getByText('Nothing was changed:').waitFor();
 		// Line 2's recorded_date 12/13/2023 (month 13) is the first problem in file order.
 		expect((await tableRows(bad, /in file order/))[0].slice(0, 3)).toEqual([
 			'2',

@@ -198,7 +198,7 @@ describe('Extracts pages', () => {
 		const errors = fileCard('crimes-errors.csv');
 		await errors.locator('.status-line').waitFor();
 		await page.getByRole('button', { name: 'Upload 1 file' }).click();
-		await errors.getByText('Nothing changed:').waitFor();
+		await errors.getByText('Nothing was changed:').waitFor();
 		await eventually(async () =>
 			(await tableRows(errors, /in file order/))[0]?.slice(0, 3)
 		).toEqual(['2', 'recorded_date', '12/13/2023']);
@@ -302,9 +302,12 @@ describe('Extracts pages', () => {
 		await page.getByRole('heading', { name: 'The file was refused' }).waitFor();
 		const problems = await tableRows(page, /in file order/);
 		expect(problems[0].slice(0, 3)).toEqual(['2', 'recorded_date', '12/13/2023']);
+		// The report is kept on the server: its CSV is every problem, from there.
 		expect(
-			await page.getByRole('link', { name: 'Download the report as CSV' }).getAttribute('href')
-		).toMatch(/^data:text\/csv/);
+			await page
+				.getByRole('link', { name: 'Download the report of crimes-errors.csv as CSV' })
+				.getAttribute('href')
+		).toMatch(/^\/api\/v1\/extracts\/refused\/rf\d+\?format=csv$/);
 
 		// The history filters by kind through the URL.
 		await page.goto(server.url + '/extracts?kind=arrests');

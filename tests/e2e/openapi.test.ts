@@ -531,6 +531,60 @@ describe('extracts', () => {
 		await call('get', '/extracts/{id}', { as: 'analyst', params: { id: 'up999999' }, expect: 404 });
 	});
 
+	it("keeps a refused upload's whole report: pages of it, a rule's problems, every one as CSV; 400 and 404", async () => {
+		const refused = await call('post', '/extracts', {
+			as: 'analyst',
+			query: 'kind=crimes',
+			headers: { 'content-type': 'text/csv' },
+			body: fixture('crimes-errors.csv'),
+			expect: 422
+		});
+		// crimes-errors.csv has 11 problems on an upload day of 1 June 2024 (counted by hand in
+		// tests/integration/extracts-load.test.ts); today its 2 June 2024 is no longer in the future: 10.
+		const stored = refused.body.report.stored;
+		expect(stored).toMatchObject({ problems: 10, capped: false, per_page: 50 });
+		const ref = stored.ref;
+		const last = await call('get', '/extracts/refused/{ref}', {
+			as: 'analyst',
+			params: { ref },
+			query: 'per_page=4&page=3',
+			expect: 200
+		});
+		// 10 at 4 a page: 1-4, 5-8 and 9-10.
+		expect(last.body.page).toMatchObject({ page: 3, pages: 3, total: 10, from: 9, to: 10 });
+		expect(last.body.problems).toHaveLength(2);
+		const rule = last.body.report.summary[0];
+		const ofRule = await call('get', '/extracts/refused/{ref}', {
+			as: 'admin',
+			params: { ref },
+			query: `rule=${rule.rule}`,
+			expect: 200
+		});
+		expect(ofRule.body.page.total).toBe(rule.listed);
+		expect(ofRule.body.problems.every((p: { rule: number }) => p.rule === rule.rule)).toBe(true);
+		const all = await call('get', '/extracts/refused/{ref}', {
+			as: 'analyst',
+			params: { ref },
+			query: 'format=csv',
+			expect: 200
+		});
+		expect(all.type).toBe('text/csv');
+		// The header and one line a problem, then the final line end.
+		expect(all.text.split('\r\n')).toHaveLength(12);
+		const bad = await call('get', '/extracts/refused/{ref}', {
+			as: 'analyst',
+			params: { ref },
+			query: 'page=4&per_page=4',
+			expect: 400
+		});
+		expect(bad.body.error.details[0].parameter).toBe('page');
+		await call('get', '/extracts/refused/{ref}', {
+			as: 'analyst',
+			params: { ref: 'rf999999' },
+			expect: 404
+		});
+	});
+
 	it('gives the archived file; 410 once purged, 404 for an unknown id', async () => {
 		const file = await call('get', '/extracts/{id}/file', {
 			as: 'analyst',

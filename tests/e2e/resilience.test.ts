@@ -420,6 +420,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/(app)/(dashboard)/safeguarding': { path: '/safeguarding', status: 200 },
 		'/(app)/extracts': { path: '/extracts', status: 200 },
 		'/(app)/extracts/[id]': { path: '/extracts/up1', status: 200 },
+		'/(app)/extracts/refused/[ref]': { path: '/extracts/refused/rf999', status: 404 },
 		'/(app)/extracts/[id]/confirm': { path: '/extracts/up1/confirm', status: 200 },
 		'/(app)/reference': { path: '/reference', status: 200 },
 		'/api/v1/extracts/templates/[kind].csv': {
@@ -447,6 +448,7 @@ describe('query-parameter abuse on every GET route', () => {
 		'/api/v1/extracts': { path: '/api/v1/extracts', status: 200 },
 		'/api/v1/extracts/[id]': { path: '/api/v1/extracts/up1', status: 200 },
 		'/api/v1/extracts/[id]/file': { path: '/api/v1/extracts/up1/file', status: 200 },
+		'/api/v1/extracts/refused/[ref]': { path: '/api/v1/extracts/refused/rf999', status: 404 },
 		'/api/v1/mappings': { path: '/api/v1/mappings', status: 200 },
 		'/api/v1/mappings/[name]': { path: '/api/v1/mappings/no-such-mapping', status: 404 },
 		'/api/v1/metrics/monthly': { path: '/api/v1/metrics/monthly', status: 200 },

@@ -53,11 +53,11 @@ async function loaded(text: string, fileName?: string): Promise<UploadInfo> {
 	return r.upload;
 }
 
-/** Every table but the audit log, as JSON text, and the files under DATA_DIR/uploads. */
+/** Every table but the audit log and the refused reports (a refusal keeps its report), as JSON text, and the files under DATA_DIR/uploads. */
 async function snapshot(): Promise<Record<string, string>> {
 	const tables = await db.all<{ name: string }>(
 		`SELECT table_name AS name FROM information_schema.tables
-		 WHERE table_schema = 'main' AND table_name <> 'audit_log' ORDER BY 1`
+		 WHERE table_schema = 'main' AND table_name NOT IN ('audit_log', 'refused_reports', 'refused_problems') ORDER BY 1`
 	);
 	const out: Record<string, string> = {};
 	for (const { name } of tables) {

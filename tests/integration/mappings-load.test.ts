@@ -60,10 +60,10 @@ const load = (file: string, mapping?: Mapping, kind?: 'crimes' | 'arrests'): Pro
 		{ user: 'analyst1', config, today: TODAY, mapping, kind }
 	);
 
-/** Every table's rows as text, to show a refusal changed nothing. */
+/** Every table's rows as text (but the audit log and the refused reports a refusal keeps), to show a refusal changed nothing. */
 async function dumpTables(): Promise<Record<string, string>> {
 	const tables = await db.all<{ t: string }>(
-		`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND table_name <> 'audit_log' ORDER BY 1`
+		`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND table_name NOT IN ('audit_log', 'refused_reports', 'refused_problems') ORDER BY 1`
 	);
 	const out: Record<string, string> = {};
 	for (const { t } of tables) {

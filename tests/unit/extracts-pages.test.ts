@@ -103,6 +103,11 @@ describe('the default as-at date the upload page fills in', () => {
 		// 23:30 GMT on 31 December stays in December (no summer time).
 		expect(cellDate('2024-12-31T23:30:00Z')).toBe('2024-12-31');
 		expect(cellDate('2 June')).toBeNull();
+		// A day that does not exist is no date (the server refuses it), so it sets no as-at date.
+		expect(cellDate('2024-13-01')).toBeNull();
+		expect(cellDate('31/02/2024')).toBeNull();
+		expect(cellDate('29/02/2024')).toBe('2024-02-29'); // 2024 is a leap year
+		expect(cellDate('29/02/2023')).toBeNull();
 	});
 
 	it('is the day after the latest date, never after the upload day', () => {

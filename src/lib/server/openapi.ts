@@ -5,6 +5,8 @@
 // Response objects whose shape the code fixes say `additionalProperties: false`.
 import { KIND_NAMES, ORDER_TYPES } from './extracts/contract';
 import { NAME_MAX } from './extracts/mappings';
+import { MAX_PER_PAGE } from './extracts/refused';
+import { MAX_PROBLEMS, PAGE_SIZE } from './extracts/report';
 import { VERSION } from './health';
 import { WORKFORCE_ROLES } from './metrics/training';
 import { SPC_METRICS } from './metrics/types';
@@ -420,10 +422,11 @@ const schemas: Record<string, Schema> = {
 			column: str,
 			value: { type: 'string', description: 'The value as sent (masked when personal data).' },
 			reason: str,
-			personal: bool
+			personal: bool,
+			rule: { type: 'integer', minimum: 1, description: "A problem's summary line (Problem.rule)." }
 		},
 		{
-			optional: ['parameter', 'line', 'column', 'value', 'reason', 'personal'],
+			optional: ['parameter', 'line', 'column', 'value', 'reason', 'personal', 'rule'],
 			open: true,
 			description:
 				'One problem. Extract refusals give line, column, value; bad parameters give parameter (and value); an already-loaded file names the upload it duplicates.'
@@ -448,9 +451,15 @@ const schemas: Record<string, Schema> = {
 			value: str,
 			reason: str,
 			message: str,
-			personal: bool
+			personal: bool,
+			rule: {
+				type: 'integer',
+				minimum: 1,
+				description:
+					"The report's summary line (1-based) the problem is counted in: the `rule` filter of GET /extracts/refused/{ref}."
+			}
 		},
-		{ optional: ['personal'] }
+		{ optional: ['personal', 'rule'] }
 	),
 	ValidationReport: object(
 		{
@@ -461,25 +470,98 @@ const schemas: Record<string, Schema> = {
 			encoding: { type: 'string', enum: ['utf-8', 'windows-1252'] },
 			rows: count,
 			errorCount: count,
-			problems: arrayOf(ref('Problem'), 'The first 1,000 problems, in file order.'),
+			problems: arrayOf(
+				ref('Problem'),
+				"In file order; in a refused upload's answer, its first page (see `stored`)."
+			),
 			truncated: bool,
+			summary: arrayOf(ref('SummaryLine')),
+			warnings: arrayOf(str),
+			mapping: {
+				...nullable(object({ name: str, version: { type: 'integer', minimum: 1 } })),
+				description:
+					'The column mapping the file was read with, and its version; null when none (absent from reports of uploads made before mappings).'
+			},
+			stored: {
+				...object({
+					ref: { type: 'string', pattern: '^rf[1-9][0-9]*$' },
+					problems: { ...count, description: 'Problems stored: every one, unless capped.' },
+					capped: {
+						...bool,
+						description: `More than ${MAX_PROBLEMS.toLocaleString('en-GB')} problems were found; the first ${MAX_PROBLEMS.toLocaleString('en-GB')} in file order are kept.`
+					},
+					per_page: { ...count, description: 'Problems this answer lists (its first page).' },
+					href: { ...str, description: 'The stored report as JSON, a page at a time.' },
+					csv: { ...str, description: 'Every stored problem as CSV.' },
+					page: { ...str, description: "The report's page on the site." }
+				}),
+				description:
+					"A refused upload's report is kept whole: this answer lists its first page of problems, and these say where every one can be read."
+			}
+		},
+		{ optional: ['mapping', 'stored'] }
+	),
+	SummaryLine: object(
+		{
+			column: str,
+			reason: str,
+			count: { ...count, description: 'Rows with this problem.' },
+			firstLines: arrayOf({ type: 'integer', minimum: 1 }),
+			message: { ...str, examples: ['412 rows: recorded_date is DD/MM/YYYY with month 13'] }
+		},
+		{ description: 'One rule broken: its column, reason and how many rows break it.' }
+	),
+	RefusedReport: object(
+		{
+			ref: str,
+			kind: nullable(str),
+			file_name: nullable(str),
+			bytes: count,
+			sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+			refused_by: str,
+			refused_at: timestamp,
+			code: { ...str, description: 'The refusal code, e.g. invalid_extract or personal_data.' },
+			status: { type: 'integer', description: 'The status the upload was answered with.' },
+			message: str,
+			rows: count,
+			error_count: { ...count, description: 'Problems counted in the file.' },
+			problem_count: { ...count, description: 'Problems stored (all, unless capped).' },
+			capped: bool,
+			cap: { ...count, description: 'Most problems a report keeps.' },
+			personal: { ...bool, description: 'Refused for personal data.' },
 			summary: arrayOf(
 				object({
 					column: str,
 					reason: str,
 					count,
 					firstLines: arrayOf({ type: 'integer', minimum: 1 }),
-					message: str
+					message: str,
+					rule: { type: 'integer', minimum: 1, description: 'The `rule` filter for this line.' },
+					listed: { ...count, description: 'Problems stored under this rule.' }
 				})
 			),
 			warnings: arrayOf(str),
-			mapping: {
-				...nullable(object({ name: str, version: { type: 'integer', minimum: 1 } })),
-				description:
-					'The column mapping the file was read with, and its version; null when none (absent from reports of uploads made before mappings).'
-			}
+			mapping: nullable(object({ name: str, version: { type: 'integer', minimum: 1 } })),
+			links: object({ href: str, csv: str, page: str })
 		},
-		{ optional: ['mapping'] }
+		{ description: "A refused upload's stored report, without its problems." }
+	),
+	RefusedReportPage: object(
+		{
+			report: ref('RefusedReport'),
+			page: object({
+				page: { type: 'integer', minimum: 1 },
+				per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE },
+				total: { ...count, description: 'Problems matching the filter.' },
+				pages: { type: 'integer', minimum: 1 },
+				rule: nullable({ type: 'integer', minimum: 1 }),
+				column: nullable(str),
+				from: { ...count, description: 'Position of the first problem listed (0 when none).' },
+				to: { ...count, description: 'Position of the last problem listed.' }
+			}),
+			problems: arrayOf(ref('Problem'), 'This page of problems, in file order.')
+		},
+		{ description: 'One page of a refused report.' }
 	),
 	ExtractRefusal: object(
 		{
@@ -1173,6 +1255,53 @@ const paths: Record<string, Schema> = {
 				}
 			}
 		)
+	},
+	'/extracts/refused/{ref}': {
+		get: {
+			operationId: 'getRefusedReport',
+			tags: ['extracts'],
+			summary: "A refused upload's report, a page at a time",
+			description: `A refused upload's validation report is kept whole (up to ${MAX_PROBLEMS.toLocaleString('en-GB')} problems); the upload's answer names it (\`report.stored.ref\`) and so does its upload_refused audit row. Pages in file order, filtered by rule (a summary line's number) or column; \`?format=csv\` gives every problem of the filter as CSV. Nothing of the file's rows is kept.\n\n${rolesText(ANALYST)}`,
+			'x-roles': ANALYST,
+			parameters: [
+				{
+					name: 'ref',
+					in: 'path',
+					required: true,
+					description: "The report's ref, as the refused upload's answer gives it.",
+					schema: { type: 'string', examples: ['rf3'] }
+				},
+				query('page', { type: 'integer', minimum: 1, default: 1 }, 'The page, from 1.'),
+				query(
+					'per_page',
+					{ type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: PAGE_SIZE },
+					'Problems a page.'
+				),
+				query(
+					'rule',
+					{ type: 'integer', minimum: 1 },
+					'Only the problems of this summary line (its `rule`).'
+				),
+				query('column', str, 'Only the problems of this column.'),
+				query(
+					'format',
+					{ type: 'string', enum: ['json', 'csv'] },
+					'`csv`: every problem (of the filter) as CSV.'
+				)
+			],
+			responses: {
+				200: {
+					description: 'The report and one page of its problems, or every problem as CSV.',
+					content: {
+						...json(ref('RefusedReportPage')),
+						...csv('One row per problem: severity, line, column, value, problem.')
+					}
+				},
+				400: rref('BadRequest'),
+				...AUTH_ERRORS,
+				404: rref('NotFound')
+			}
+		}
 	},
 	'/extracts/{id}/file': {
 		get: extractIdOp(

@@ -72,6 +72,24 @@ export function checkHeader(header: string[], kinds: KindColumns[], chosen = '')
 	};
 }
 
+/** The first page of a refused upload's stored report, as the upload's answer lists it. */
+export function firstPageOf(report: ValidationReport) {
+	const stored = report.stored!;
+	return {
+		page: 1,
+		pages: Math.max(1, Math.ceil(stored.problems / stored.per_page)),
+		total: stored.problems,
+		from: report.problems.length ? 1 : 0,
+		to: report.problems.length,
+		rule: null
+	};
+}
+
+/** Columns of the listed problems whose values look like personal data, in the order met. */
+export const personalColumnsOf = (report: ValidationReport) => [
+	...new Set(report.problems.filter((p) => p.personal).map((p) => p.column))
+];
+
 /** A refused upload's report as CSV, in the columns of GET /api/v1/extracts/<id>?format=csv. */
 export { reportToCsv as reportCsv } from '$lib/csv';
 
@@ -101,15 +119,27 @@ export function cellDate(value: string): string | null {
 	const iso = ISO_TIMESTAMP.exec(v);
 	if (iso) {
 		const [, y, mo, d, hh, mi, ss, tz] = iso;
-		if (!hh || !tz) return `${y}-${mo}-${d}`; // a date, or a timestamp already in London time
+		// A date, or a timestamp already in London time; a day that does not exist (month 13) is
+		// no date, so a file full of them still gets a valid as-at default and its report.
+		if (!hh || !tz) return realDay(y, mo, d);
 		const offset = tz === 'Z' || tz === 'z' ? 'Z' : tz.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
 		const t = new Date(`${y}-${mo}-${d}T${hh}:${mi}:${ss ?? '00'}${offset}`);
 		if (Number.isNaN(t.getTime())) return null;
 		return londonDate(t);
 	}
 	const uk = UK_TIMESTAMP.exec(v);
-	if (uk) return `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}`;
+	if (uk) return realDay(uk[3], uk[2], uk[1]);
 	return null;
+}
+
+/** YYYY-MM-DD when the year, month and day name a day of the calendar; else null. */
+function realDay(y: string, m: string, d: string): string | null {
+	const t = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+	const ok =
+		t.getUTCFullYear() === Number(y) &&
+		t.getUTCMonth() === Number(m) - 1 &&
+		t.getUTCDate() === Number(d);
+	return ok ? `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` : null;
 }
 
 export { defaultAsOf } from '$lib/dates';

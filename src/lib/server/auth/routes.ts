@@ -35,6 +35,8 @@ export const routeAccess: Record<string, Access> = {
 	// Extracts pages (analysts): upload, history, rollback.
 	'/(app)/extracts': ANALYST,
 	'/(app)/extracts/[id]': ANALYST,
+	// A refused upload's stored report (issue 12): paged, by rule, with its CSV.
+	'/(app)/extracts/refused/[ref]': ANALYST,
 	'/(app)/extracts/[id]/confirm': ANALYST,
 	// Reference data and saved mappings (analysts, issue 12).
 	'/(app)/reference': ANALYST,
@@ -69,6 +71,7 @@ export const routeAccess: Record<string, Access> = {
 	'/api/v1/extracts/[id]/file': ANALYST,
 	'/api/v1/extracts/[id]/rollback': ANALYST,
 	'/api/v1/extracts/[id]/restore': ANALYST,
+	'/api/v1/extracts/refused/[ref]': ANALYST,
 	'/api/v1/extracts/templates/[kind].csv': ANALYST,
 	// Column mappings for records systems' exports (issue 12).
 	'/api/v1/mappings': ANALYST,

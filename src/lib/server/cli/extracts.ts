@@ -126,6 +126,13 @@ function printReport(report: ValidationReport | undefined) {
 		err(`  line ${p.line}, ${p.column}: ${p.reason}${p.value ? ` (value: ${p.value})` : ''}`);
 	}
 	if (report.errorCount > shown.length) err(`  … ${report.errorCount - shown.length} more`);
+	// The refused report is kept whole: where to read every problem later.
+	const kept = report.stored;
+	if (kept) {
+		err(
+			`The whole report is kept as ${kept.ref}: ${kept.problems} problems${kept.capped ? ' (the first ones; more were found)' : ''}, on the site at ${kept.page}, as CSV at ${kept.csv}.`
+		);
+	}
 }
 
 function printLoaded(upload: UploadInfo) {

@@ -312,6 +312,47 @@ CREATE TABLE mappings (
 `
 	},
 	{
+		version: 11,
+		name: 'refused reports',
+		// A refused upload's validation report, kept whole so it can be paged, filtered by rule and
+		// downloaded later (extracts.md "When an upload is refused"); the audit row names its ref.
+		// Not an upload: no dataset, history row or archive comes of it. Values of personal-data
+		// problems are masked before they get here (pii.ts maskValue), as in every answer.
+		sql: `
+CREATE SEQUENCE refused_seq START 1;
+CREATE TABLE refused_reports (
+	ref VARCHAR PRIMARY KEY,
+	seq INTEGER NOT NULL,
+	kind VARCHAR,
+	file_name VARCHAR,
+	bytes BIGINT NOT NULL,
+	sha256 VARCHAR NOT NULL,
+	refused_by VARCHAR NOT NULL,
+	refused_at TIMESTAMPTZ NOT NULL,
+	code VARCHAR NOT NULL,
+	status INTEGER NOT NULL,
+	message VARCHAR NOT NULL,
+	rows INTEGER NOT NULL,
+	error_count INTEGER NOT NULL,
+	problem_count INTEGER NOT NULL,
+	capped BOOLEAN NOT NULL,
+	summary JSON NOT NULL,
+	warnings JSON NOT NULL,
+	mapping JSON
+);
+CREATE TABLE refused_problems (
+	report_seq INTEGER NOT NULL,
+	n INTEGER NOT NULL,
+	line INTEGER NOT NULL,
+	col VARCHAR NOT NULL,
+	value VARCHAR NOT NULL,
+	reason VARCHAR NOT NULL,
+	personal BOOLEAN NOT NULL,
+	rule INTEGER
+);
+`
+	},
+	{
 		version: 12,
 		name: 'derived columns',
 		// Worked out once as rows enter a current table (metrics/derived.ts), not in every query: an

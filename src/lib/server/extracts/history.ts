@@ -2,6 +2,7 @@
 // filtered by kind, status and uploader from the URL, with a clear message for a value that is not one.
 import type { Queryable } from '../db';
 import { KINDS, isKindName, type KindName } from './contract';
+import { refusedHref } from './refused';
 import { listUploads } from './uploads';
 
 export const HISTORY_STATUSES = ['active', 'rolled_back', 'refused', 'purged'] as const;
@@ -28,6 +29,10 @@ export interface HistoryRow {
 	statuses: HistoryStatus[];
 	/** A refusal's code, e.g. invalid_rows. */
 	refusal: string | null;
+	/** A refused attempt's stored report (refused.ts), when its rows were read; else null. */
+	report: string | null;
+	/** The page of that report, e.g. /extracts/refused/rf3; null without one. */
+	report_href: string | null;
 }
 
 export interface HistoryFilter {
@@ -47,8 +52,10 @@ async function refusals(db: Queryable): Promise<HistoryRow[]> {
 		occurred_at: string;
 		file_name: string | null;
 		code: string | null;
+		report: string | null;
 	}>(
-		`SELECT actor, target, occurred_at, details->>'file_name' AS file_name, details->>'code' AS code
+		`SELECT actor, target, occurred_at, details->>'file_name' AS file_name, details->>'code' AS code,
+			details->>'report' AS report
 		 FROM audit_log WHERE action = 'upload_refused' ORDER BY id DESC`
 	);
 	return rows.map((r) => ({
@@ -62,7 +69,9 @@ async function refusals(db: Queryable): Promise<HistoryRow[]> {
 		uploaded_by: r.actor ?? '',
 		uploaded_at: String(r.occurred_at),
 		statuses: ['refused'],
-		refusal: r.code
+		refusal: r.code,
+		report: refusedHref(r.report) ? r.report : null,
+		report_href: refusedHref(r.report)
 	}));
 }
 
@@ -108,7 +117,9 @@ export async function readHistory(
 			u.active ? 'active' : 'rolled_back',
 			...(u.file_purged_at ? ['purged' as const] : [])
 		],
-		refusal: null
+		refusal: null,
+		report: null,
+		report_href: null
 	}));
 	const all = [...loaded, ...(await refusals(db))].sort((a, b) =>
 		a.uploaded_at < b.uploaded_at ? 1 : a.uploaded_at > b.uploaded_at ? -1 : 0

@@ -7,7 +7,7 @@ import { derivedInsert } from '../metrics/derived';
 import { KINDS, KIND_NAMES, type KindName } from './contract';
 import { activeSameFile, toInfo, UPLOAD_COLUMNS, type UploadInfo, type UploadRow } from './uploads';
 
-export type { ValidationReport, Problem } from './report';
+export type { ValidationReport, Problem, SummaryLine } from './report';
 export { reportToCsv } from './report';
 export {
 	archivedFilePath,

@@ -38,6 +38,7 @@ import {
 	type HeaderCheck,
 	type Refusal
 } from './refusals';
+import { firstPage, storeRefused } from './refused';
 import { summarise, type ValidationReport } from './report';
 import { ScanError, scanFile, transcode1252, type ScanResult } from './scan';
 import {
@@ -548,30 +549,36 @@ function personalNames(load: Load, scanned: Scanned): Refusal | undefined {
 	);
 }
 
-/** The refusal is audited (who tried to load what, and why); the datasets stay untouched. */
+/**
+ * The refusal is audited (who tried to load what, and why); the datasets stay untouched. A report
+ * of the rows is kept whole (refused.ts) and the audit row names it; the answer lists its first page.
+ */
 async function refuse(
 	load: Load,
 	r: Refusal,
 	extra: Record<string, unknown> = {}
 ): Promise<Refusal> {
-	await load.db.write((tx) =>
-		audit(tx, {
+	const stored = await load.db.write(async (tx) => {
+		const kept = r.report
+			? await storeRefused(tx, { ...r, report: r.report }, load.opts.user)
+			: undefined;
+		await audit(tx, {
 			actor: load.opts.user,
 			action: 'upload_refused',
-			// The kind asked for, or else the one its header was read as: the history files the
-			// refused attempt under that kind (history.ts).
-			target: load.opts.kind ?? r.report?.kind ?? null,
+			target: load.opts.kind ?? null,
 			address: load.opts.address,
 			details: {
 				file_name: load.fileName,
 				code: r.error.code,
 				status: r.status,
 				problems: r.report?.errorCount,
+				...(kept ? { report: kept.ref } : {}),
 				...extra
 			}
-		})
-	);
-	return r;
+		});
+		return kept;
+	});
+	return stored ? firstPage(r, stored) : r;
 }
 
 /** The audit row of a cancelled upload: who, which file, and how far it had got. */

@@ -1,5 +1,5 @@
-// The validation report of an upload: every problem (capped when stored), a grouped summary, warnings,
-// and its CSV download.
+// The validation report of an upload: every problem (up to MAX_PROBLEMS), a grouped summary, warnings,
+// and its CSV download; a refused upload's report is stored whole (refused.ts) and answered a page at a time.
 
 /** One problem: where (file line, header = 1), which column, the value (safe to show), why. */
 export type Problem = {
@@ -12,6 +12,8 @@ export type Problem = {
 	message: string;
 	/** Personal data: the value is masked and the fix is to remove or pseudonymise the column. */
 	personal?: boolean;
+	/** The summary line (1-based) the problem is counted in, so a report can be filtered by rule. */
+	rule?: number;
 };
 
 /** Problems grouped by column and reason: "412 rows: recorded_date is DD/MM/YYYY with month 13". */
@@ -33,16 +35,46 @@ export interface ValidationReport {
 	rows: number;
 	/** Every problem counted, even those not kept in `problems`. */
 	errorCount: number;
-	/** The first MAX_PROBLEMS problems, in file order. */
+	/**
+	 * In file order: every problem (up to MAX_PROBLEMS) as the pipeline finds them; in an answer to a
+	 * refused upload, the first page of them (the stored report has the rest, see `stored`).
+	 */
 	problems: Problem[];
+	/** More problems exist than `problems` lists. */
 	truncated: boolean;
 	summary: SummaryLine[];
 	warnings: string[];
 	/** The column mapping the file was read with (mappings.ts); null or absent when none. */
 	mapping?: { name: string; version: number } | null;
+	/** A refused upload's stored report: where every problem can be read, paged or as CSV. */
+	stored?: StoredReportRef;
 }
 
-export const MAX_PROBLEMS = 1000;
+/** Where a refused upload's whole report is kept (refused.ts). */
+export interface StoredReportRef {
+	ref: string;
+	/** Problems stored: every one found, unless `capped`. */
+	problems: number;
+	/** More than MAX_PROBLEMS were found; the first MAX_PROBLEMS in file order are kept. */
+	capped: boolean;
+	/** Problems listed in the answer (its first page). */
+	per_page: number;
+	/** The report as JSON (GET, paged). */
+	href: string;
+	/** Every problem as CSV. */
+	csv: string;
+	/** The report's page for a person. */
+	page: string;
+}
+
+/**
+ * Problems kept of one file: far above any real month's errors (a 10,000-problem file keeps them
+ * all), and a bound on the memory and storage one hostile file can take.
+ */
+export const MAX_PROBLEMS = 100_000;
+
+/** Problems an answer or a page lists at once. */
+export const PAGE_SIZE = 50;
 
 export function problem(
 	line: number,

@@ -538,6 +538,8 @@ export async function listProblems(
 	);
 	const summary = groups.map((g) => summaryLine(g.label, reasonText(g), g.n, g.lines));
 	let errorCount = counts?.n ?? 0;
+	// Each problem's summary line, where it is not the line of its own column and reason.
+	const ruleOf = new Map<Problem, SummaryLine>();
 
 	// Keys unique within the file: every repeated key, with its lines.
 	const key = KINDS[kind].key;
@@ -560,32 +562,32 @@ export async function listProblems(
 			lines.length > 10
 				? `${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more`
 				: lines.join(', ');
-		for (const d of dups) {
-			problems.push(
-				problem(
-					d.lines[0],
-					keyLabel,
-					safeValue(d.k),
-					`repeats on lines ${shown(d.lines)}: a key must be unique within the file`
-				)
-			);
-		}
-		const n = repeatedRows?.n ?? 0;
-		errorCount += n;
-		summary.push(
-			summaryLine(
-				keyLabel,
-				'repeats a key already used earlier in the file (keys must be unique)',
-				n,
-				dups.slice(0, 5).map((d) => d.lines[1])
-			)
+		const dupLine = summaryLine(
+			keyLabel,
+			'repeats a key already used earlier in the file (keys must be unique)',
+			repeatedRows?.n ?? 0,
+			dups.slice(0, 5).map((d) => d.lines[1])
 		);
+		for (const d of dups) {
+			const p = problem(
+				d.lines[0],
+				keyLabel,
+				safeValue(d.k),
+				`repeats on lines ${shown(d.lines)}: a key must be unique within the file`
+			);
+			// One problem per repeated key, counted in the summary's line for repeated keys.
+			ruleOf.set(p, dupLine);
+			problems.push(p);
+		}
+		errorCount += dupLine.count;
+		summary.push(dupLine);
 		problems.sort((a, b) => a.line - b.line);
 		problems.splice(MAX_PROBLEMS);
 		summary.sort((a, b) => b.count - a.count);
 	}
 
 	for (const f of guarded.freeText) {
+		ruleOf.set(f.problem, f.summary);
 		problems.push(f.problem);
 		summary.push(f.summary);
 		errorCount += 1;
@@ -594,6 +596,7 @@ export async function listProblems(
 		problems.sort((a, b) => a.line - b.line);
 		problems.splice(MAX_PROBLEMS);
 	}
+	numberRules(problems, summary, ruleOf);
 
 	return {
 		errorCount,
@@ -609,6 +612,22 @@ export async function listProblems(
 					]
 				: []
 	};
+}
+
+/** Each problem gets the number (1-based) of its summary line, so a report can be filtered by rule. */
+function numberRules(
+	problems: Problem[],
+	summary: SummaryLine[],
+	ruleOf: Map<Problem, SummaryLine>
+): void {
+	const key = (column: string, reason: string) => `${column}\u0000${reason}`;
+	const byKey = new Map(summary.map((s, i) => [key(s.column, s.reason), i + 1]));
+	const byLine = new Map(summary.map((s, i) => [s, i + 1]));
+	for (const p of problems) {
+		const own = ruleOf.get(p);
+		const rule = own ? byLine.get(own) : byKey.get(key(p.column, p.reason));
+		if (rule) p.rule = rule;
+	}
 }
 
 // Refs to other kinds: accepted when unknown (extracts arrive in any order), with a warning.
