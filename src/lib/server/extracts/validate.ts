@@ -195,10 +195,18 @@ function dateSql(col: Column, timestamp: boolean): ColumnSql {
 
 function columnSql(kind: KindName, col: Column): ColumnSql {
 	const v = q(col.name);
+	// The test is worked out once per cell, in the inner layer, for both the value and the error.
+	const ok = q(`${col.name}__ok`);
 	const simple = (test: string, value: string, reason: string): ColumnSql => ({
-		parts: [],
-		value: `CASE WHEN ${test} THEN ${value} END`,
-		error: `CASE WHEN ${v} IS NULL THEN ${empty(col)} WHEN NOT (${test}) THEN ${lit(reason)} END`
+		parts: [[`${col.name}__ok`, test]],
+		value: `CASE WHEN ${ok} THEN ${value} END`,
+		error: `CASE WHEN ${v} IS NULL THEN ${empty(col)} WHEN NOT ${ok} THEN ${lit(reason)} END`
+	});
+	// A column whose value is NULL exactly when the cell fails (flags, enums): one expression, once.
+	const valued = (value: string, reason: string): ColumnSql => ({
+		parts: [[`${col.name}__ok`, value]],
+		value: ok,
+		error: `CASE WHEN ${v} IS NULL THEN ${empty(col)} WHEN ${ok} IS NULL THEN ${lit(reason)} END`
 	});
 	switch (col.type) {
 		case 'date':
@@ -212,9 +220,10 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 				'is not a reference: use 1 to 128 letters, digits, -, _, / or .'
 			);
 		case 'flag':
-			return simple(
-				`lower(${v}) IN ('y', 'yes', 'true', '1', 'n', 'no', 'false', '0')`,
-				`lower(${v}) IN ('y', 'yes', 'true', '1')`,
+			// Spelt out as a CASE: DuckDB turns a list of constants after IN into a join.
+			return valued(
+				`CASE lower(${v}) ${['y', 'yes', 'true', '1'].map((x) => `WHEN '${x}' THEN true`).join(' ')}
+					${['n', 'no', 'false', '0'].map((x) => `WHEN '${x}' THEN false`).join(' ')} END`,
 				'is not a Y/N flag: use Y, N, Yes, No, TRUE, FALSE, 1 or 0'
 			);
 		case 'enum': {
@@ -222,10 +231,9 @@ function columnSql(kind: KindName, col: Column): ColumnSql {
 			const values = col.values ?? [];
 			// A value already spelt as the contract spells it is itself (a kind's values differ in
 			// their keys), and is most values: only the others go through the key.
-			const canonical = `CASE WHEN ${v} IN (${values.map(lit).join(', ')}) THEN ${v}
+			const canonical = `CASE ${v} ${values.map((x) => `WHEN ${lit(x)} THEN ${lit(x)}`).join(' ')}
 				ELSE CASE ${enumKeySql(v)} ${values.map((x) => `WHEN ${enumKeySql(lit(x))} THEN ${lit(x)}`).join(' ')} END END`;
-			return simple(
-				`${canonical} IS NOT NULL`,
+			return valued(
 				canonical,
 				`is not one of the allowed values: ${values.join(', ')} (case, spaces and hyphens do not matter)`
 			);
