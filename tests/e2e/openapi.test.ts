@@ -211,10 +211,11 @@ async function call(method: Method, docPath: string, o: CallOptions = {}): Promi
 	}
 	const send = () =>
 		fetch(url, { method: method.toUpperCase(), headers, body, redirect: 'manual' });
-	// A pooled connection the server closed (after a 413 sent before the body was read) fails once
-	// on the client's side; that is no answer from the server, so the request is sent again.
+	// A pooled connection the server closed (after a 413 sent before the body was read, or idle past
+	// its keep-alive timeout while a slow machine ran the test before: "other side closed") fails
+	// once on the client's side; that is no answer from the server, so the request is sent again.
 	const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
-		if (err.cause?.code === 'ECONNRESET') return send();
+		if (err.cause?.code === 'ECONNRESET' || err.cause?.code === 'UND_ERR_SOCKET') return send();
 		throw err;
 	});
 	const text = await res.text();
