@@ -565,7 +565,9 @@ async function refuse(
 		await audit(tx, {
 			actor: load.opts.user,
 			action: 'upload_refused',
-			target: load.opts.kind ?? null,
+			// The kind asked for, or else the one its header was read as: the history files the
+			// refused attempt under that kind (history.ts).
+			target: load.opts.kind ?? r.report?.kind ?? null,
 			address: load.opts.address,
 			details: {
 				file_name: load.fileName,
