@@ -154,6 +154,8 @@ describe('A refused upload’s report', () => {
 			`20 rows: domestic_abuse ${FLAG} (lines 102, 103, 104, 105, 106, …)`
 		]);
 		expect(await caption(c)).toBe('Problems 1–50 of 120, in file order (line 1 is the header)');
+		// The two rules are the card's only list items: the problems are not listed again below.
+		expect(await c.locator('.result.refused li').count()).toBe(2);
 		// One page in the DOM, not the 120.
 		const first = await tableRows(c, /in file order/);
 		expect(first).toHaveLength(50);
