@@ -483,14 +483,18 @@ describe('Extracts pages', () => {
 		await signIn(page, 'anna');
 		for (const p of ['/extracts', '/extracts/up1', '/extracts/up1/confirm', '/reference']) {
 			await page.goto(server.url + p);
+			// Measured once the page runs: on /extracts the month-end upload replaces the plain form.
+			if (p === '/extracts') await page.getByLabel('CSV files').waitFor();
 			const overflow = await page.evaluate(
 				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 			);
-			// The widest elements past the right edge, to name the culprit when it fails.
+			// The elements past the right edge outside a scrolling table, to name the culprit.
 			const wide = await page.evaluate(() =>
 				[...document.querySelectorAll('body *')]
 					.filter(
-						(el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+						(el) =>
+							el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 &&
+							!el.closest('.table-wrap')
 					)
 					.slice(0, 5)
 					.map(
