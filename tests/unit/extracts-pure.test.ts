@@ -259,7 +259,7 @@ describe('header', () => {
 			'greatest(max(t.applied_date), max(t.decision_date))'
 		);
 		expect(latestDateSql('risk_assessments', 't')).toBe(
-			"max(timezone('Europe/London', t.completed_at))::DATE"
+			"timezone('Europe/London', max(t.completed_at))::DATE"
 		);
 	});
 
