@@ -317,13 +317,13 @@ describe('Extracts pages', () => {
 		);
 		await page.goto(server.url + '/extracts?kind=crimes');
 		// Loaded uploads and refused attempts (crimes-errors.csv by anna, then by nora; its header
-		// reads as crimes): nothing was stored for a refusal, so it has no upload id.
+		// reads as crimes): nothing was loaded for a refusal, so it has no upload id.
 		expect(
 			(await tableRows(page, /Crimes uploads, newest first/)).map((r) => [r[0], r[2], r[7], r[9]])
 		).toEqual([
-			['not stored', 'crimes-errors.csv', 'nora', expect.stringMatching(/^Refused/)],
+			['not loaded', 'crimes-errors.csv', 'nora', expect.stringMatching(/^Refused/)],
 			['up2', 'crimes-merge.csv', 'nora', 'Active'],
-			['not stored', 'crimes-errors.csv', 'anna', expect.stringMatching(/^Refused/)],
+			['not loaded', 'crimes-errors.csv', 'anna', expect.stringMatching(/^Refused/)],
 			['up1', 'crimes-valid.csv', 'anna', 'Active']
 		]);
 		await context.close();
@@ -579,7 +579,7 @@ describe('the upload history', () => {
 					'anna',
 					'crimes'
 				);
-				// Refused (bob): a month 13; nothing is stored.
+				// Refused (bob): a month 13; nothing is loaded, and its report is kept as rf1.
 				const bad = await load('bad.csv', `${HEADER}\nC9,2025-13-01,8Q,North,N\n`, 'bob', 'crimes');
 				if (bad.ok) throw new Error('bad.csv was loaded');
 				await rollbackUpload(db, 'up3', 'anna');
@@ -613,13 +613,14 @@ describe('the upload history', () => {
 		await page.waitForURL((u) => u.pathname !== '/login');
 		await page.goto(history.url + '/extracts');
 
+		// Refused: nothing loaded, so no upload id; its report is kept (the first refusal, rf1).
 		const refused = [
-			'not stored',
+			'not loaded',
 			'crimes',
 			'bad.csv',
 			'bob',
 			expect.stringMatching(/^Refused \(.+; nothing was changed\)$/),
-			''
+			'Refusal report rf1'
 		];
 		const up3 = [
 			'up3',
@@ -634,6 +635,10 @@ describe('the upload history', () => {
 		const up1 = ['up1', 'crimes', 'a.csv', 'anna', 'Active, File purged', 'Roll back up1…'];
 		expect(await rows(page, /^Every upload, newest first$/)).toEqual([refused, up3, up2, up1]);
 		expect(await axe(page)).toEqual([]);
+		await page.getByRole('link', { name: 'Refusal report rf1' }).click();
+		await page.waitForURL((u) => u.pathname === '/extracts/refused/rf1');
+		await page.getByText('Nothing was changed: the current data is as it was.').waitFor();
+		await page.goBack();
 
 		await filter(page, { status: 'Active' });
 		expect(await rows(page, /^Active uploads, newest first$/)).toEqual([up2, up1]);
