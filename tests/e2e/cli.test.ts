@@ -9,6 +9,7 @@ import { createToken, createUser, userFromToken } from '../../src/lib/server/aut
 import { openDb } from '../../src/lib/server/db';
 import { saveMapping } from '../../src/lib/server/extracts/mappings';
 import { startServer, type TestServer } from '../helpers/server';
+import { NICHE_MAPPING } from '../fixtures/mappings/niche-mapping';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/http');
@@ -18,38 +19,6 @@ const niche = path.resolve(import.meta.dirname, '../fixtures/mappings/niche-crim
 const folders = {
 	ok: path.resolve(import.meta.dirname, '../fixtures/cli-folder/ok'),
 	refused: path.resolve(import.meta.dirname, '../fixtures/cli-folder/refused')
-};
-
-/** The Niche-like crimes export's mapping (tests/fixtures/mappings/README.md). */
-const NICHE_MAPPING = {
-	name: 'Niche crimes export',
-	kind: 'crimes',
-	header: [
-		'Crime Reference',
-		'Date Recorded',
-		'HO Code',
-		'District',
-		'DA Flag',
-		'Relationship',
-		'Beat Code'
-	],
-	columns: {
-		'Crime Reference': 'crime_ref',
-		'Date Recorded': 'recorded_date',
-		'HO Code': 'offence_code',
-		District: 'area',
-		'DA Flag': 'domestic_abuse',
-		Relationship: 'relationship',
-		'Beat Code': null
-	},
-	values: {
-		relationship: {
-			'Former partner': 'ex_partner',
-			'Partner/Spouse': 'intimate_partner',
-			'Not recorded': 'unknown'
-		},
-		domestic_abuse: { DA: 'Y', 'Non-DA': 'N' }
-	}
 };
 
 /** Save NICHE_MAPPING on the database file at `dbPath`. */

@@ -9,6 +9,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startServer, type TestServer } from '../helpers/server';
 import { eventually } from '../helpers/wait';
+import { NICHE_MAPPING } from '../fixtures/mappings/niche-mapping';
 import { createUser } from '../../src/lib/server/auth';
 import { readConfig } from '../../src/lib/server/config';
 import { loadExtract, rollbackUpload } from '../../src/lib/server/extracts';
@@ -21,36 +22,7 @@ const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/extracts');
 const fixture = (name: string) => path.join(FIXTURES, name);
 const NICHE_CSV = path.resolve(import.meta.dirname, '../fixtures/mappings/niche-crimes.csv');
 /** The mapping for tests/fixtures/mappings/niche-crimes.csv (its README): Beat Code ignored. */
-const NICHE = {
-	name: 'Niche crimes export',
-	kind: 'crimes',
-	header: [
-		'Crime Reference',
-		'Date Recorded',
-		'HO Code',
-		'District',
-		'DA Flag',
-		'Relationship',
-		'Beat Code'
-	],
-	columns: {
-		'Crime Reference': 'crime_ref',
-		'Date Recorded': 'recorded_date',
-		'HO Code': 'offence_code',
-		District: 'area',
-		'DA Flag': 'domestic_abuse',
-		Relationship: 'relationship',
-		'Beat Code': null
-	},
-	values: {
-		relationship: {
-			'Former partner': 'ex_partner',
-			'Partner/Spouse': 'intimate_partner',
-			'Not recorded': 'unknown'
-		},
-		domestic_abuse: { DA: 'Y', 'Non-DA': 'N' }
-	}
-};
+const NICHE = NICHE_MAPPING;
 
 let server: TestServer;
 let browser: Browser;

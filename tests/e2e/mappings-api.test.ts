@@ -6,42 +6,29 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../src/lib/server/auth';
 import { startServer, type TestServer } from '../helpers/server';
+import { NICHE_MAPPING, NICHE_VALUES } from '../fixtures/mappings/niche-mapping';
 import { PW, signIn } from './auth-http';
 
 const niche = fs.readFileSync(
 	path.resolve(import.meta.dirname, '../fixtures/mappings/niche-crimes.csv')
 );
 const NAME = 'Niche crimes export';
-const mapping = (notRecorded?: string) => ({
-	name: NAME,
-	kind: 'crimes',
-	header: [
-		'Crime Reference',
-		'Date Recorded',
-		'HO Code',
-		'District',
-		'DA Flag',
-		'Relationship',
-		'Beat Code'
-	],
-	columns: {
-		'Crime Reference': 'crime_ref',
-		'Date Recorded': 'recorded_date',
-		'HO Code': 'offence_code',
-		District: 'area',
-		'DA Flag': 'domestic_abuse',
-		Relationship: 'relationship',
-		'Beat Code': null
-	} as Record<string, string | null>,
-	values: {
-		relationship: {
-			'Former partner': 'ex_partner',
-			'Partner/Spouse': 'intimate_partner',
-			...(notRecorded ? { 'Not recorded': notRecorded } : {})
-		},
-		domestic_abuse: { DA: 'Y', 'Non-DA': 'N' }
-	}
-});
+/** The mapping without "Not recorded" (a first version), or with it mapped to `notRecorded`. */
+const mapping = (notRecorded?: string) => {
+	const { relationship } = NICHE_VALUES;
+	return {
+		...NICHE_MAPPING,
+		name: NAME,
+		values: {
+			...NICHE_VALUES,
+			relationship: {
+				'Former partner': relationship['Former partner'],
+				'Partner/Spouse': relationship['Partner/Spouse'],
+				...(notRecorded ? { 'Not recorded': notRecorded } : {})
+			}
+		}
+	};
+};
 
 let server: TestServer;
 let token = '';

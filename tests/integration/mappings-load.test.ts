@@ -8,6 +8,7 @@ import type { Config } from '../../src/lib/server/config';
 import { datasetCounts, loadExtract, type LoadOutcome } from '../../src/lib/server/extracts';
 import { getMapping, saveMapping, type Mapping } from '../../src/lib/server/extracts/mappings';
 import { extractDbs } from '../helpers/extract-db';
+import { NICHE_COLUMNS, NICHE_HEADER } from '../fixtures/mappings/niche-mapping';
 
 const FIX = path.resolve(import.meta.dirname, '../fixtures/mappings');
 const TODAY = '2024-06-01';
@@ -18,24 +19,7 @@ const dbs = extractDbs('mappings-load-');
 beforeEach(async () => ({ db, config } = await dbs.next()));
 afterAll(() => dbs.cleanup());
 
-const NICHE_HEADER = [
-	'Crime Reference',
-	'Date Recorded',
-	'HO Code',
-	'District',
-	'DA Flag',
-	'Relationship',
-	'Beat Code'
-];
-const COLUMNS = {
-	'Crime Reference': 'crime_ref',
-	'Date Recorded': 'recorded_date',
-	'HO Code': 'offence_code',
-	District: 'area',
-	'DA Flag': 'domestic_abuse',
-	Relationship: 'relationship',
-	'Beat Code': null
-};
+const COLUMNS = NICHE_COLUMNS;
 // Version 1 misses "Not recorded"; version 2 adds it.
 const VALUES_V1 = {
 	relationship: { 'Former partner': 'ex_partner', 'Partner/Spouse': 'intimate_partner' },
