@@ -9,7 +9,8 @@ import {
 	refLooksLikeDate,
 	safeValue
 } from '../../src/lib/server/extracts/pii';
-import { KINDS, kindColumnLists } from '../../src/lib/server/extracts/contract';
+import { KIND_NAMES, KINDS, kindColumnLists } from '../../src/lib/server/extracts/contract';
+import { LOAD_ORDER } from '../../src/lib/load-order';
 import { latestDateSql } from '../../src/lib/server/extracts/as-of';
 import { detectKind, matchHeader, normaliseHeader } from '../../src/lib/server/extracts/header';
 import {
@@ -248,6 +249,22 @@ describe('header', () => {
 			ok: true,
 			kind: 'protective_orders'
 		});
+	});
+
+	it('loads every kind once, in the order issue 12 gives: reference, staff, incidents, then what refers to them', () => {
+		expect([...LOAD_ORDER]).toEqual([
+			'population',
+			'prevalence',
+			'workforce',
+			'training',
+			'incidents',
+			'crimes',
+			'arrests',
+			'outcomes',
+			'risk_assessments',
+			'protective_orders'
+		]);
+		expect([...LOAD_ORDER].sort()).toEqual([...KIND_NAMES].sort());
 	});
 
 	it("keeps an order's expiry, a date ahead, out of the dates an extract was taken after", () => {

@@ -2,6 +2,7 @@
 // draft from a header, the values a preview holds that the contract would refuse, the mapped
 // preview, the personal-looking columns, the order files are sent in, the server's NDJSON progress
 // lines, and the pages each loaded kind changes. The server checks everything again.
+import { LOAD_ORDER } from '$lib/load-order';
 import { columnLooksPersonal } from '$lib/personal-columns';
 import { normaliseHeader, type KindColumns } from './extracts';
 
@@ -36,23 +37,8 @@ export interface MappingDraft {
 	values: Record<string, Record<string, string>>;
 }
 
-/**
- * Reference data first, then what refers to it: staff before their training, incidents before the
- * crimes that came from them, crimes before their arrests, outcomes, assessments and orders, so
- * each file's cross-checks see the rows it points at.
- */
-export const UPLOAD_ORDER = [
-	'population',
-	'prevalence',
-	'workforce',
-	'training',
-	'incidents',
-	'crimes',
-	'arrests',
-	'outcomes',
-	'risk_assessments',
-	'protective_orders'
-] as const;
+/** The order files are sent in (the CLI's folder load and the sample use the same). */
+export const UPLOAD_ORDER = LOAD_ORDER;
 
 /** Items sorted into UPLOAD_ORDER by kind; items of one kind keep the order they were chosen in. */
 export function inUploadOrder<T extends { kind: string }>(items: readonly T[]): T[] {

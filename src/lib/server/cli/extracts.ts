@@ -9,6 +9,7 @@ import { readConfig } from '../config';
 import { DatabaseInUseError, openDb, type Db } from '../db';
 import { HttpError } from '../http';
 import { isIsoDate } from '../../dates';
+import { LOAD_ORDER as ORDER } from '../../load-order';
 import { isKindName, KIND_NAMES, type KindName } from '../extracts/contract';
 import { detectKind } from '../extracts/header';
 import { listMappings, mappingForHeader, resolveMapping, type Mapping } from '../extracts/mappings';
@@ -24,23 +25,8 @@ import {
 } from '../extracts/index';
 import { purgeExpired, purgeUploadFile } from '../extracts/retention';
 
-/**
- * The order a folder is loaded in: reference data, then each kind before the kinds that refer to it
- * (staff before their training, incidents before their crimes, crimes before arrests, outcomes,
- * assessments and orders), so each file's cross-checks see the rows it points at.
- */
-export const LOAD_ORDER: readonly KindName[] = [
-	'population',
-	'prevalence',
-	'workforce',
-	'training',
-	'incidents',
-	'crimes',
-	'arrests',
-	'outcomes',
-	'risk_assessments',
-	'protective_orders'
-];
+/** The order a folder is loaded in: the Extracts page's (src/lib/load-order.ts). */
+export const LOAD_ORDER: readonly KindName[] = ORDER;
 
 type Command = (args: string[]) => Promise<number>;
 

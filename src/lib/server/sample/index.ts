@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KindName } from '../extracts/contract';
+import { LOAD_ORDER as ORDER } from '../../load-order';
 import { generateActivity } from './activity';
 import { contractHeader, CsvWriter } from './csv';
 import { AREA_WEIGHTS, DEFAULT_SEED } from './model';
@@ -35,19 +36,8 @@ export interface SampleOptions {
 	seed?: number;
 }
 
-export const LOAD_ORDER: readonly KindName[] = [
-	'population',
-	'prevalence',
-	'workforce',
-	'training',
-	'incidents',
-	'crimes',
-	'arrests',
-	'outcomes',
-	// After the crimes and incidents they name, so no ref is unknown when they load.
-	'risk_assessments',
-	'protective_orders'
-];
+/** The sample's files in the order the Extracts page and `cli load <folder>` load them. */
+export const LOAD_ORDER: readonly KindName[] = ORDER;
 
 function countLines(text: string): number {
 	return text.split('\n').filter((l) => l.length > 0).length - 1;
