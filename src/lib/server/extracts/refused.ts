@@ -124,9 +124,12 @@ interface ReportRow {
 	status: number;
 	message: string;
 	rows: number;
+	/** Problems counted (a repeated key counts each row that repeats it). */
 	error_count: number;
+	/** Problems stored: every one listed, unless capped. */
 	problem_count: number;
 	capped: boolean;
+	/** JSON text, read back as the report's summary, warnings and mapping. */
 	summary: string;
 	warnings: string;
 	mapping: string | null;
@@ -138,24 +141,8 @@ export interface StoredSummaryLine extends SummaryLine {
 	listed: number;
 }
 
-/** A stored report without its problems. */
-export interface RefusedReport {
-	ref: string;
-	kind: string | null;
-	file_name: string | null;
-	bytes: number;
-	sha256: string;
-	refused_by: string;
-	refused_at: string;
-	code: string;
-	status: number;
-	message: string;
-	rows: number;
-	/** Problems counted (a repeated key counts each row that repeats it). */
-	error_count: number;
-	/** Problems stored: every one listed, unless capped. */
-	problem_count: number;
-	capped: boolean;
+/** A stored report without its problems: its row, with the JSON columns read back. */
+export interface RefusedReport extends Omit<ReportRow, 'seq' | 'summary' | 'warnings' | 'mapping'> {
 	cap: number;
 	personal: boolean;
 	summary: StoredSummaryLine[];
