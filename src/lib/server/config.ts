@@ -12,10 +12,19 @@ export interface Config {
 	 * "Retention"); absent in hand-made configs, meaning DEFAULT_RETENTION_DAYS.
 	 */
 	retentionDays?: number;
+	/**
+	 * DuckDB's `memory_limit` (operations.md "Settings"), such as "1GB"; absent leaves DuckDB's own
+	 * default of 80% of the machine's memory. Past it, DuckDB spills to a temporary folder beside
+	 * the database file instead of growing.
+	 */
+	memoryLimit?: string;
 }
 
 /** extracts.md "Retention": 2,557 days, about seven years. */
 export const DEFAULT_RETENTION_DAYS = 2557;
+
+/** An amount DuckDB's memory_limit accepts: a number and a decimal or binary unit. */
+const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const dataDir = env.DATA_DIR || 'data';
@@ -31,12 +40,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			`RETENTION_DAYS must be a whole number of days, 1 or more (default ${DEFAULT_RETENTION_DAYS}), not "${env.RETENTION_DAYS}"`
 		);
 	}
+	const memoryLimit = (env.DUCKDB_MEMORY_LIMIT || '').trim();
+	if (memoryLimit && !MEMORY_LIMIT.test(memoryLimit)) {
+		throw new Error(
+			`DUCKDB_MEMORY_LIMIT must be an amount of memory such as 1GB or 512MB, not "${env.DUCKDB_MEMORY_LIMIT}"`
+		);
+	}
 	return {
 		databasePath: env.DATABASE_PATH || path.join(dataDir, 'dashboard.duckdb'),
 		dataDir,
 		maxUploadBytes: Math.round(maxMb * 1024 * 1024),
 		sampleData: (env.SAMPLE_DATA || 'on').toLowerCase() !== 'off',
 		logLevel: env.LOG_LEVEL || 'info',
-		retentionDays: Number(retention)
+		retentionDays: Number(retention),
+		...(memoryLimit ? { memoryLimit: memoryLimit.replace(/\s+/g, '') } : {})
 	};
 }

@@ -127,6 +127,8 @@ const READERS = 4;
 export interface OpenOptions {
 	/** DATA_DIR: uploads stream to DATA_DIR/tmp and are read from there. Default: as readConfig. */
 	dataDir?: string;
+	/** DUCKDB_MEMORY_LIMIT, such as "1GB". Default: as readConfig (absent: DuckDB's own). */
+	memoryLimit?: string;
 }
 
 const asDirectory = (dir: string) => path.resolve(dir) + path.sep;
@@ -160,7 +162,11 @@ export async function openDb(dbPath: string, options: OpenOptions = {}): Promise
 	if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
 	let instance: DuckDBInstance;
 	try {
-		instance = await DuckDBInstance.create(dbPath);
+		const memoryLimit = options.memoryLimit ?? readConfig().memoryLimit;
+		instance = await DuckDBInstance.create(
+			dbPath,
+			memoryLimit ? { memory_limit: memoryLimit } : undefined
+		);
 	} catch (err) {
 		if (/lock/i.test(String(err))) throw new DatabaseInUseError(dbPath);
 		throw err;
