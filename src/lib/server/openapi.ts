@@ -602,7 +602,7 @@ const schemas: Record<string, Schema> = {
 					status: {
 						type: 'integer',
 						description:
-							'The status the plain request would have had: 201, 400, 409, 413, 415, 422 (or 500).'
+							'The status the plain request would have had: 201, 400, 409, 413, 415, 422, 503 (or 500).'
 					},
 					body: {
 						description: 'Exactly the JSON body the plain request answers with that status.'
@@ -888,6 +888,9 @@ const responses: Record<string, Schema> = {
 	NotCsv: errorResponse(
 		'Not a CSV (`not_csv`, `not_text`, `bad_encoding`, `no_header`): send text/csv or a multipart form with a `file` field.',
 		ref('ExtractRefusal')
+	),
+	OutOfMemory: errorResponse(
+		"The database ran out of memory loading the extract (`out_of_memory`): the server's DUCKDB_MEMORY_LIMIT is too low for this file. The message names the stage and the setting. Nothing was loaded or kept; raise the limit, or split the file."
 	),
 	InvalidExtract: errorResponse(
 		'The extract was refused (`invalid_extract`, `personal_data`, `empty_file`, `missing_columns`, `unknown_kind`, `ambiguous_kind`); `details` lists the problems (line, column, value) and `report` is the validation report. Nothing was loaded.',
@@ -1228,7 +1231,8 @@ const paths: Record<string, Schema> = {
 				409: rref('Conflict'),
 				413: rref('TooLarge'),
 				415: rref('NotCsv'),
-				422: rref('InvalidExtract')
+				422: rref('InvalidExtract'),
+				503: rref('OutOfMemory')
 			}
 		}
 	},

@@ -59,6 +59,11 @@ export interface WriteOptions {
 	figures?: boolean;
 }
 
+/** DuckDB's error when a statement needs more than its memory_limit (DUCKDB_MEMORY_LIMIT). */
+export function isOutOfMemory(err: unknown): boolean {
+	return err instanceof Error && /^Out of Memory Error\b/.test(err.message);
+}
+
 /** Raised when another process holds the database file (DuckDB allows one writer process). */
 export class DatabaseInUseError extends Error {
 	constructor(readonly dbPath: string) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { audit } from '../audit';
 import type { Config } from '../config';
-import type { Db, Queryable } from '../db';
+import { isOutOfMemory, type Db, type Queryable } from '../db';
 import { safeFileName } from '../download';
 import { HttpError } from '../http';
 import { recordUpload } from '../ops-metrics';
@@ -185,6 +185,10 @@ export async function loadExtract(
 	try {
 		outcome = await road(load);
 	} catch (err) {
+		if (isOutOfMemory(err)) {
+			recordUpload(opts.kind ?? 'unknown', 'out_of_memory', performance.now() - started);
+			throw outOfMemory(load, err as Error);
+		}
 		if (!(err instanceof UploadCancelled)) throw err;
 		await clearUp(load);
 		await auditCancelled(
@@ -206,6 +210,38 @@ export async function loadExtract(
 		performance.now() - started
 	);
 	return outcome;
+}
+
+/** What stage the load was in: the words the Extracts page shows for it. */
+const STAGE_WORDS: Record<StageName, string> = {
+	stored: 'storing the file',
+	reading: 'reading the rows',
+	validating: 'checking every row',
+	guard: 'checking for personal data',
+	loading: 'loading the rows',
+	done: 'finishing'
+};
+
+/**
+ * The database's memory ran out during a load. The transaction is rolled back and the staging
+ * dropped, so nothing changed; the file is not at fault, the setting is.
+ */
+function outOfMemory(load: Load, err: Error): HttpError {
+	// DuckDB's own words: "could not allocate block of size 30.5 MiB (3.3 MiB/15.2 MiB used)" or
+	// "failed to allocate data of size 16.0 MiB (240.6 MiB/244.1 MiB used)", then tuning hints.
+	const m = /allocate \w+ of size ([^()]+?) \(([^()/]+)\/([^()/]+) used\)/.exec(err.message);
+	const need = m ? `: it needed ${m[1]} more with ${m[2]} of its ${m[3]} in use` : '';
+	const limit = load.opts.config.memoryLimit;
+	const setting = limit
+		? `DUCKDB_MEMORY_LIMIT is ${limit}: raise it (or remove it, so DuckDB may use 80% of the machine's memory)`
+		: `DuckDB may already use 80% of the machine's memory: give the server more memory`;
+	return new HttpError(
+		503,
+		'out_of_memory',
+		`The database ran out of memory while ${STAGE_WORDS[load.at]} of ${load.fileName}${need}. ` +
+			`Nothing was loaded and nothing changed. ${setting} and restart the server, then upload ` +
+			`the file again; or split the extract into smaller files.`
+	);
 }
 
 async function road(load: Load): Promise<LoadOutcome> {

@@ -3,7 +3,7 @@
 // personal-data guard's findings (guard.ts) as one report. Temp tables live on the writer
 // connection only and never touch the database file.
 import path from 'node:path';
-import type { Queryable } from '../db';
+import { isOutOfMemory, type Queryable } from '../db';
 import { areaWarning, canonicaliseAreas, collapsedSql, courseSql, enumKeySql } from './canonical';
 import { KINDS, type Column, type KindName } from './contract';
 import type { HeaderMatch } from './header';
@@ -79,6 +79,8 @@ export async function stageCsv(
 			{ path: path.resolve(csvPath) }
 		);
 	} catch (err) {
+		// Memory running out is the database's limit, not the file's shape (pipeline.ts says so).
+		if (isOutOfMemory(err)) throw err;
 		throw new CsvReadError((err as Error).message);
 	}
 	if (recordLines) {
