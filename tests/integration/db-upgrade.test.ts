@@ -98,6 +98,15 @@ describe('a version 2 database', () => {
 			expect(await db.all('SELECT incident_ref, opened_local_date FROM incidents')).toEqual([
 				{ incident_ref: 'I1', opened_local_date: '2025-06-01' }
 			]);
+			// Migration 13: each crime's facts; A1 is an arrest for C1, and neither names an incident.
+			expect(
+				await db.all(
+					'SELECT crime_ref, arrested, incident_linked, outcome_num FROM crime_facts ORDER BY 1'
+				)
+			).toEqual([
+				{ crime_ref: 'C1', arrested: true, incident_linked: false, outcome_num: null },
+				{ crime_ref: 'C2', arrested: false, incident_linked: false, outcome_num: null }
+			]);
 			// Migration 8: the crimes keep their rows, their first offence code unknown; the
 			// safeguarding kinds start empty, in the shape a new database has.
 			expect(await db.all('SELECT crime_ref, first_offence_code FROM h_crimes ORDER BY 1')).toEqual(

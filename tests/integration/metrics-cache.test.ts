@@ -6,6 +6,7 @@ import { memo } from '../../src/lib/server/metrics/cache';
 import { monthly, parseFilters } from '../../src/lib/server/metrics';
 import { seed, tempDb } from '../fixtures/metrics/seed';
 import { crimeRows } from '../fixtures/metrics/crime-fixture';
+import { refreshFacts } from '../../src/lib/server/metrics/facts';
 
 let db: Db;
 beforeAll(async () => {
@@ -116,6 +117,7 @@ describe('metrics through the cache', () => {
 					`INSERT INTO crimes (upload_seq, crime_ref, recorded_date, offence_code, area, domestic_abuse)
 					 VALUES (1001, 'C10', DATE '2024-01-09', '8Q', 'Ashfield', false)`
 				);
+				await refreshFacts(tx, 'crimes');
 				await tx.run(
 					`INSERT INTO uploads (id, seq, kind, mode, active, sha256, bytes, rows, inserted, replaced,
 						uploaded_by, uploaded_at, as_of, report)

@@ -13,7 +13,7 @@ import {
 	type UploadInfo
 } from '../../src/lib/server/extracts';
 import type { KindName } from '../../src/lib/server/extracts/contract';
-import { identification, parseFilters } from '../../src/lib/server/metrics';
+import { identification, monthly, parseFilters } from '../../src/lib/server/metrics';
 import { extractDbs } from '../helpers/extract-db';
 
 const TODAY = '2024-12-01';
@@ -128,5 +128,74 @@ describe('an assessment’s London day and an outcome’s number', () => {
 			{ crime_ref: 'CR-2', outcome_type: '14', outcome_num: 14 },
 			{ crime_ref: 'CR-3', outcome_type: '15B', outcome_num: 15 }
 		]);
+	});
+});
+
+describe('the crime facts (metrics/facts.ts)', () => {
+	const CRIMES = 'crime_ref,recorded_date,offence_code,area,domestic_abuse,incident_ref\n';
+	const facts = () =>
+		db.all(
+			`SELECT crime_ref, outcome_num, arrested, incident_linked, incident_identified
+			 FROM crime_facts ORDER BY crime_ref`
+		);
+	const row = (
+		crime_ref: string,
+		outcome_num: number | null,
+		arrested: boolean,
+		incident_linked: boolean,
+		incident_identified: boolean | null
+	) => ({ crime_ref, outcome_num, arrested, incident_linked, incident_identified });
+
+	it('follow every upload of crimes, outcomes, arrests and incidents, a rollback and a restore', async () => {
+		await loaded(
+			'crimes.csv',
+			CRIMES +
+				'C1,2024-06-03,8Q,North,N,INC-1\nC2,2024-06-04,8Q,North,Y,INC-9\nC3,2024-06-05,8Q,North,N,\n'
+		);
+		// Nothing else loaded yet: no outcome, no arrest, no incident.
+		expect(await facts()).toEqual([
+			row('C1', null, false, false, null),
+			row('C2', null, false, false, null),
+			row('C3', null, false, false, null)
+		]);
+		await loaded('incidents.csv', INCIDENTS + 'INC-1,2024-06-02T10:00:00Z,North,N,Y,\n');
+		await loaded(
+			'arrests.csv',
+			'arrest_ref,crime_ref,arrest_date\nA1,C2,2024-06-06\nA2,C2,2024-06-07\n'
+		);
+		const outcomes = await loaded(
+			'outcomes.csv',
+			'crime_ref,outcome_type,outcome_date\nC1,1A,2024-07-01\nC3,16,2024-07-02\n'
+		);
+		// C1 charged (1A -> 1) from identified INC-1; C2 twice arrested, its INC-9 not loaded.
+		expect(await facts()).toEqual([
+			row('C1', 1, false, true, true),
+			row('C2', null, true, false, null),
+			row('C3', 16, false, false, null)
+		]);
+		// The figures read them: June 2024's one arrested crime of three, one charged.
+		const f = await parseFilters(new URLSearchParams({ from: '2024-06', to: '2024-06' }), db);
+		expect((await monthly(db, f)).months[0]).toMatchObject({
+			recorded: 3,
+			arrested_crimes: 1,
+			charged_recorded: 1
+		});
+
+		await rollbackUpload(db, outcomes.id, 'analyst1');
+		expect((await facts()).map((r) => (r as { outcome_num: unknown }).outcome_num)).toEqual([
+			null,
+			null,
+			null
+		]);
+		await restoreUpload(db, outcomes.id, 'analyst1');
+		expect(await facts()).toEqual([
+			row('C1', 1, false, true, true),
+			row('C2', null, true, false, null),
+			row('C3', 16, false, false, null)
+		]);
+
+		// A replace of the crimes leaves C2 alone, and its arrests still name it.
+		await loaded('crimes-2.csv', CRIMES + 'C2,2024-06-04,8Q,North,Y,INC-1\n', { mode: 'replace' });
+		expect(await facts()).toEqual([row('C2', null, true, true, true)]);
 	});
 });

@@ -366,6 +366,24 @@ UPDATE risk_assessments SET completed_local_date = CAST(timezone('Europe/London'
 ALTER TABLE outcomes ADD COLUMN outcome_num INTEGER;
 UPDATE outcomes SET outcome_num = TRY_CAST(regexp_extract(outcome_type, '^\\s*(\\d+)', 1) AS INTEGER);
 `
+	},
+	{
+		version: 13,
+		name: 'crime facts',
+		// One row per crime with its current outcome, whether arrested and its first-contact
+		// incident (metrics/facts.ts), made again in every transaction that changes those kinds.
+		// Written out as it is at version 13; the rows already held get theirs here.
+		sql: `
+CREATE TABLE crime_facts AS
+	SELECT c.crime_ref, c.recorded_date, c.offence_code, c.first_offence_code, c.area,
+		c.domestic_abuse, c.incident_ref, o.outcome_date, o.outcome_num,
+		c.crime_ref IN (SELECT crime_ref FROM arrests) AS arrested,
+		i.incident_ref IS NOT NULL AS incident_linked,
+		i.stalking_identified AS incident_identified
+	FROM crimes c
+		LEFT JOIN outcomes o ON o.crime_ref = c.crime_ref
+		LEFT JOIN incidents i ON i.incident_ref = c.incident_ref;
+`
 	}
 ];
 

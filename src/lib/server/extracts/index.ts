@@ -4,6 +4,7 @@ import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import { HttpError } from '../http';
 import { derivedInsert } from '../metrics/derived';
+import { refreshFacts } from '../metrics/facts';
 import { KINDS, KIND_NAMES, type KindName } from './contract';
 import { activeSameFile, toInfo, UPLOAD_COLUMNS, type UploadInfo, type UploadRow } from './uploads';
 
@@ -47,6 +48,7 @@ export async function refreshCurrent(tx: Queryable, kind: KindName): Promise<voi
 		 QUALIFY row_number() OVER (PARTITION BY ${k.key.join(', ')} ORDER BY upload_seq DESC) = 1`,
 		{ kind }
 	);
+	await refreshFacts(tx, kind);
 }
 
 async function setActive(

@@ -13,6 +13,7 @@ import { safeFileName } from '../download';
 import { HttpError } from '../http';
 import { recordUpload } from '../ops-metrics';
 import { derivedInsert } from '../metrics/derived';
+import { refreshFacts } from '../metrics/facts';
 import { defaultAsOf } from '../../dates';
 import { archiveContractColumns, gunzippedSha256, gzipTo } from './archive';
 import { asOfProblem, completeTo, latestDateSql, POLICE_KINDS } from './as-of';
@@ -541,6 +542,7 @@ export async function commit(
 			 SELECT $seq, ${cols.join(', ')}${derived.values} FROM ${st.typ}`,
 			{ seq }
 		);
+		await refreshFacts(tx, kind);
 		await audit(tx, {
 			actor: opts.user,
 			action: 'upload',

@@ -14,14 +14,15 @@ export function ratio(numerator: number, denominator: number): number | null {
 }
 
 /**
- * Crimes in scope with their current outcome number (`1A` -> 1, worked out as outcomes are loaded:
- * derived.ts; null when there is no outcome row),
- * as a CTE body over `crimes c` filtered by CRIME_SCOPE.
+ * Crimes in scope with their current outcome number (`1A` -> 1; null when there is no outcome
+ * row), whether arrested and their first-contact incident (facts.ts), as a CTE body over the
+ * crime facts `c` filtered by CRIME_SCOPE.
  */
 export const SCOPED_CRIMES = `
 	SELECT c.crime_ref, c.recorded_date, strftime(c.recorded_date, '%Y-%m') AS rec_month,
-		c.incident_ref, o.outcome_date, o.outcome_num
-	FROM crimes c LEFT JOIN outcomes o ON o.crime_ref = c.crime_ref
+		c.incident_ref, c.outcome_date, c.outcome_num, c.arrested, c.incident_linked,
+		c.incident_identified
+	FROM crime_facts c
 	WHERE ${CRIME_SCOPE}`;
 
 /** The period's bounds as SQL over $from/$to (first days of the first and last months). */
@@ -37,8 +38,7 @@ scope AS (${SCOPED_CRIMES}),
 rec AS (
 	SELECT s.rec_month AS month,
 		count(*)::INTEGER AS recorded,
-		-- A semi-join: the arrests' crime refs are hashed once, not first made distinct.
-		count(*) FILTER (WHERE s.crime_ref IN (SELECT crime_ref FROM arrests))::INTEGER AS arrested_crimes,
+		count(*) FILTER (WHERE s.arrested)::INTEGER AS arrested_crimes,
 		count(*) FILTER (WHERE s.outcome_num = 1)::INTEGER AS charged_recorded,
 		count(*) FILTER (WHERE s.outcome_num IS NOT NULL AND s.outcome_num <> 0)::INTEGER AS outcome_assigned
 	FROM scope s

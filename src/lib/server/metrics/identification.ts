@@ -45,9 +45,10 @@ hand AS (
 scope AS (${SCOPED_CRIMES}),
 linked AS (
 	SELECT s.rec_month AS month, count(*)::INTEGER AS linked_crimes,
-		count(*) FILTER (WHERE i.stalking_identified)::INTEGER AS identified_at_first_contact
-	FROM scope s JOIN incidents i ON i.incident_ref = s.incident_ref
-	WHERE s.recorded_date >= $from::DATE AND s.recorded_date < $to::DATE + INTERVAL 1 MONTH
+		count(*) FILTER (WHERE s.incident_identified)::INTEGER AS identified_at_first_contact
+	FROM scope s
+	WHERE s.incident_linked
+		AND s.recorded_date >= $from::DATE AND s.recorded_date < $to::DATE + INTERVAL 1 MONTH
 	GROUP BY 1
 )
 SELECT m.month,

@@ -27,8 +27,9 @@ const IN_PERIOD = (col: string) =>
 const CRIME_ASSESSMENTS = `
 scope AS (
 	SELECT c.crime_ref, c.recorded_date, strftime(c.recorded_date, '%Y-%m') AS month, c.incident_ref,
-		upper(trim(c.offence_code)) AS code, nullif(upper(trim(c.first_offence_code)), '') AS first_code
-	FROM crimes c WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
+		upper(trim(c.offence_code)) AS code, nullif(upper(trim(c.first_offence_code)), '') AS first_code,
+		c.arrested, c.outcome_num, c.incident_identified
+	FROM crime_facts c WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
 ),
 -- Read twice below (by crime, by incident): not materialised, so each join reads only the
 -- assessments it can match instead of all of them being copied first.
@@ -265,20 +266,14 @@ export const safeguarding = memo('safeguarding', computeSafeguarding);
 
 const JOURNEY_SQL = `
 WITH ${CRIME_ASSESSMENTS},
-${ORDERS},
-outcome AS (
-	SELECT crime_ref, outcome_num AS num
-	FROM outcomes
-)
+${ORDERS}
 SELECT
 	(SELECT count(*) FROM scope)::INTEGER AS recorded,
-	(SELECT count(*) FROM scope s JOIN incidents i ON i.incident_ref = s.incident_ref
-		WHERE i.stalking_identified)::INTEGER AS identified_at_first_contact,
+	(SELECT count(*) FROM scope WHERE incident_identified)::INTEGER AS identified_at_first_contact,
 	(SELECT count(*) FROM per_crime WHERE assessed)::INTEGER AS risk_assessed,
 	(SELECT count(*) FROM per_crime WHERE advocacy)::INTEGER AS advocacy_referred,
-	(SELECT count(*) FROM scope s WHERE s.crime_ref IN (SELECT crime_ref FROM arrests))::INTEGER
-		AS arrested,
-	(SELECT count(*) FROM scope s JOIN outcome o USING (crime_ref) WHERE o.num = 1)::INTEGER AS charged,
+	(SELECT count(*) FROM scope WHERE arrested)::INTEGER AS arrested,
+	(SELECT count(*) FROM scope WHERE outcome_num = 1)::INTEGER AS charged,
 	(SELECT count(*) FROM applied)::INTEGER AS applied,
 	(SELECT count(*) FROM applied WHERE status = 'granted')::INTEGER AS granted,
 	(SELECT count(*) FROM applied WHERE status = 'granted' AND breaches > 0)::INTEGER AS breached,
