@@ -170,6 +170,8 @@ interface CallOptions {
 	body?: BodyInit;
 	/** The status wanted. */
 	expect?: number;
+	/** Another server than the suite's, and a token on it (the caller then is that token). */
+	at?: { url: string; token: string };
 }
 
 interface Answer {
@@ -197,12 +199,14 @@ function credentials(who: Who): Record<string, string> {
 async function call(method: Method, docPath: string, o: CallOptions = {}): Promise<Answer> {
 	const { op, key, server: base } = operation(method, docPath);
 	const url =
-		server.url +
+		(o.at?.url ?? server.url) +
 		base +
 		docPath.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(o.params?.[name] ?? 'x')) +
 		(o.query ? `?${o.query}` : '');
 	const headers: Record<string, string> = {
-		...credentials(o.as ?? (isPublic(operation(method, docPath)) ? 'signed out' : 'admin')),
+		...(o.at
+			? { authorization: `Bearer ${o.at.token}` }
+			: credentials(o.as ?? (isPublic(operation(method, docPath)) ? 'signed out' : 'admin'))),
 		...o.headers
 	};
 	let body = o.body;
@@ -1008,6 +1012,45 @@ describe('the refusals every operation documents', () => {
 			});
 			expect(res.body.error.code).toBe('too_large');
 		}
+	});
+});
+
+describe('a server whose DUCKDB_MEMORY_LIMIT is too small for a load', () => {
+	let small: TestServer;
+	let token = '';
+	beforeAll(async () => {
+		small = await startServer({
+			// Less than one block of DuckDB's CSV reader: any upload's rows cannot be read.
+			env: { DUCKDB_MEMORY_LIMIT: '16MB' },
+			setup: async (db) => {
+				await createUser(db, {
+					name: 'analyst.small',
+					roles: ['analyst'],
+					password: PW,
+					mustChangePassword: false,
+					actor: 'test'
+				});
+				token = (await createToken(db, { userName: 'analyst.small', label: 'e2e', actor: 'test' }))
+					.token;
+			}
+		});
+	}, 120_000);
+	afterAll(async () => small?.stop());
+
+	it('answers an upload with 503 out_of_memory, naming the setting, and keeps nothing', async () => {
+		const res = await call('post', '/extracts', {
+			at: { url: small.url, token },
+			query: 'kind=crimes&filename=crimes-valid.csv',
+			headers: { 'content-type': 'text/csv' },
+			body: fixture('crimes-valid.csv'),
+			expect: 503
+		});
+		expect(res.body.error.code).toBe('out_of_memory');
+		expect(res.body.error.message).toContain('of crimes-valid.csv: it needed ');
+		expect(res.body.error.message).toContain('Nothing was loaded and nothing changed.');
+		expect(res.body.error.message).toContain('DUCKDB_MEMORY_LIMIT is 16MB: raise it');
+		const uploads = await call('get', '/extracts', { at: { url: small.url, token }, expect: 200 });
+		expect(uploads.body.uploads).toEqual([]);
 	});
 });
 
