@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_RETENTION_DAYS, type Config } from '../config';
+import { DEFAULT_RETENTION_DAYS, readConfig, type Config } from '../config';
 
 export interface Workspace {
 	/** The temporary folder; nothing of the run is left outside it. */
@@ -25,6 +25,7 @@ export function createWorkspace(): Workspace {
 	const sampleDir = path.join(dataDir, 'sample');
 	fs.mkdirSync(sampleDir, { recursive: true });
 	const dbPath = path.join(dataDir, 'bench.duckdb');
+	const { memoryLimit } = readConfig();
 	return {
 		root,
 		dataDir,
@@ -36,7 +37,10 @@ export function createWorkspace(): Workspace {
 			maxUploadBytes: Number.MAX_SAFE_INTEGER,
 			sampleData: false,
 			logLevel: 'warn',
-			retentionDays: DEFAULT_RETENTION_DAYS
+			retentionDays: DEFAULT_RETENTION_DAYS,
+			// The database opens with DUCKDB_MEMORY_LIMIT (db/index.ts); a load that runs out of it
+			// names the setting from here.
+			...(memoryLimit ? { memoryLimit } : {})
 		},
 		remove: () => fs.rmSync(root, { recursive: true, force: true })
 	};
