@@ -11,6 +11,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../src/lib/server/auth';
+import type { Db } from '../../src/lib/server/db';
 import { readConfig } from '../../src/lib/server/config';
 import { listUploads } from '../../src/lib/server/extracts';
 import { purgeUploadFile } from '../../src/lib/server/extracts/retention';
@@ -120,24 +121,24 @@ const tokens: Partial<Record<Role, string>> = {};
 const cookies: Record<string, string> = {};
 let purgedId = '';
 
+/** A signed-in-able user with one role, and an API token of theirs. */
+async function userWithToken(db: Db, name: string, role: Role): Promise<string> {
+	await createUser(db, {
+		name,
+		roles: [role],
+		password: PW,
+		mustChangePassword: false,
+		actor: 'test'
+	});
+	return (await createToken(db, { userName: name, label: 'e2e', actor: 'test' })).token;
+}
+
 beforeAll(async () => {
 	server = await startServer({
 		// A small upload limit, so a 413 costs a few megabytes (the sample is loaded before).
 		env: { MAX_UPLOAD_MB: '2' },
 		setup: async (db, dataDir) => {
-			for (const role of ROLES) {
-				const name = `${role}.openapi`;
-				await createUser(db, {
-					name,
-					roles: [role],
-					password: PW,
-					mustChangePassword: false,
-					actor: 'test'
-				});
-				tokens[role] = (
-					await createToken(db, { userName: name, label: 'e2e', actor: 'test' })
-				).token;
-			}
+			for (const role of ROLES) tokens[role] = await userWithToken(db, `${role}.openapi`, role);
 			await createUser(db, {
 				name: MUST_CHANGE,
 				roles: ['viewer'],
@@ -1023,15 +1024,7 @@ describe('a server whose DUCKDB_MEMORY_LIMIT is too small for a load', () => {
 			// Less than one block of DuckDB's CSV reader: any upload's rows cannot be read.
 			env: { DUCKDB_MEMORY_LIMIT: '16MB' },
 			setup: async (db) => {
-				await createUser(db, {
-					name: 'analyst.small',
-					roles: ['analyst'],
-					password: PW,
-					mustChangePassword: false,
-					actor: 'test'
-				});
-				token = (await createToken(db, { userName: 'analyst.small', label: 'e2e', actor: 'test' }))
-					.token;
+				token = await userWithToken(db, 'analyst.small', 'analyst');
 			}
 		});
 	}, 120_000);

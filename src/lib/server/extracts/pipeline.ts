@@ -213,7 +213,7 @@ export async function loadExtract(
 	return outcome;
 }
 
-/** What stage the load was in: the words the Extracts page shows for it. */
+/** What the load was doing in each stage, as the out-of-memory message says it. */
 const STAGE_WORDS: Record<StageName, string> = {
 	stored: 'storing the file',
 	reading: 'reading the rows',

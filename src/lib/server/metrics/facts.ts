@@ -6,7 +6,7 @@ import type { Queryable } from '../db';
 import type { KindName } from '../extracts/contract';
 
 /** The kinds whose current tables the facts are made from. */
-export const FACT_KINDS: readonly KindName[] = ['crimes', 'outcomes', 'arrests', 'incidents'];
+const FACT_KINDS: readonly KindName[] = ['crimes', 'outcomes', 'arrests', 'incidents'];
 
 /**
  * Every crime with the crime's own columns the filters read, and:
