@@ -1,7 +1,21 @@
 // Small HTTP helpers for the accounts end-to-end tests: sign in over a real form POST, keep the cookie.
 import { expect } from 'vitest';
+import { createToken, createUser } from '../../src/lib/server/auth';
+import type { Db } from '../../src/lib/server/db';
 
 export const PW = 'quiet-lantern-42';
+
+/** A user with one role and the password PW (no change asked), and an API token of theirs. */
+export async function userWithToken(db: Db, name: string, role: string): Promise<string> {
+	await createUser(db, {
+		name,
+		roles: [role],
+		password: PW,
+		mustChangePassword: false,
+		actor: 'test'
+	});
+	return (await createToken(db, { userName: name, label: 'e2e', actor: 'test' })).token;
+}
 
 /** A form POST as a same-origin browser sends it (kit refuses cross-site form posts). */
 export function formPost(

@@ -10,8 +10,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, createUser } from '../../src/lib/server/auth';
-import type { Db } from '../../src/lib/server/db';
+import { createUser } from '../../src/lib/server/auth';
 import { readConfig } from '../../src/lib/server/config';
 import { listUploads } from '../../src/lib/server/extracts';
 import { purgeUploadFile } from '../../src/lib/server/extracts/retention';
@@ -20,7 +19,7 @@ import { loadSampleIfEmpty, SAMPLE_AS_OF } from '../../src/lib/server/sample/loa
 import { routeIds, routeRequests } from '../helpers/routes';
 import { startServer, type TestServer } from '../helpers/server';
 import { NICHE_MAPPING } from '../fixtures/mappings/niche-mapping';
-import { PW, signIn } from './auth-http';
+import { PW, signIn, userWithToken } from './auth-http';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -120,18 +119,6 @@ let server: TestServer;
 const tokens: Partial<Record<Role, string>> = {};
 const cookies: Record<string, string> = {};
 let purgedId = '';
-
-/** A signed-in-able user with one role, and an API token of theirs. */
-async function userWithToken(db: Db, name: string, role: Role): Promise<string> {
-	await createUser(db, {
-		name,
-		roles: [role],
-		password: PW,
-		mustChangePassword: false,
-		actor: 'test'
-	});
-	return (await createToken(db, { userName: name, label: 'e2e', actor: 'test' })).token;
-}
 
 beforeAll(async () => {
 	server = await startServer({

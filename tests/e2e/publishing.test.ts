@@ -14,11 +14,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startServer, type TestServer } from '../helpers/server';
 import { eventually } from '../helpers/wait';
-import { createToken, createUser } from '../../src/lib/server/auth';
 import { SECTION_IDS } from '../../src/lib/server/publish/request';
 import { SECTION_TITLES } from '../../src/lib/server/publish/sections';
 import { DISTRICTS } from '../../src/lib/server/sample/reference';
-import { formPost, get, PW, signIn } from './auth-http';
+import { formPost, get, PW, signIn, userWithToken } from './auth-http';
 
 const SHOTS = '/tmp/shots-publishing';
 
@@ -98,16 +97,7 @@ beforeAll(async () => {
 				[ANALYST, 'analyst'],
 				[VIEWER, 'viewer']
 			] as const) {
-				await createUser(db, {
-					name,
-					roles: [role],
-					password: PW,
-					mustChangePassword: false,
-					actor: 'test'
-				});
-				tokens[name] = (
-					await createToken(db, { userName: name, label: 'e2e', actor: 'test' })
-				).token;
+				tokens[name] = await userWithToken(db, name, role);
 			}
 		}
 	});
