@@ -517,7 +517,7 @@ export async function listProblems(
 				n: number;
 				lines: number[];
 			}>(
-				`SELECT label, reason, personal, count(*)::INTEGER AS n, list(line ORDER BY line)[1:5] AS lines
+				`SELECT label, reason, personal, count(*)::INTEGER AS n, min_by(line, line, 5) AS lines
 		 FROM (${problemsSql}) GROUP BY ALL ORDER BY n DESC, label, reason`
 			);
 	const rawValue = `CASE p.col ${staging.columns.map((c) => `WHEN ${lit(c)} THEN s.${q(c)}`).join(' ')} END`;
@@ -554,12 +554,16 @@ export async function listProblems(
 	// Keys unique within the file: every repeated key, with its lines.
 	const key = KINDS[kind].key;
 	const keyCols = key.map(q).join(', ');
+	// The repeated keys are found by counting alone, and only their lines are listed: a list per key
+	// of a large file would hold every line of it in memory at once.
+	const keyed = `${staging.typ} WHERE ${key.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')}`;
 	const dups = await conn.all<{ lines: number[]; n: number; total: number; k: string }>(
-		`SELECT lines, n, (count(*) OVER ())::INTEGER AS total, k FROM (
-			SELECT list(line ORDER BY line) AS lines, count(*)::INTEGER AS n,
-				concat_ws(' + ', ${key.map((c) => `${q(c)}::VARCHAR`).join(', ')}) AS k
-			FROM ${staging.typ} WHERE ${key.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')}
-			GROUP BY ${keyCols} HAVING count(*) > 1)
+		`WITH repeated AS (SELECT ${keyCols} FROM ${keyed} GROUP BY ${keyCols} HAVING count(*) > 1)
+		 SELECT lines, n, (count(*) OVER ())::INTEGER AS total, k FROM (
+			SELECT list(t.line ORDER BY t.line) AS lines, count(*)::INTEGER AS n,
+				concat_ws(' + ', ${key.map((c) => `t.${q(c)}::VARCHAR`).join(', ')}) AS k
+			FROM ${staging.typ} t SEMI JOIN repeated r ON ${key.map((c) => `r.${q(c)} = t.${q(c)}`).join(' AND ')}
+			GROUP BY ${key.map((c) => `t.${q(c)}`).join(', ')})
 		 ORDER BY lines[1] LIMIT ${MAX_PROBLEMS}`
 	);
 	if (dups.length > 0) {
@@ -659,7 +663,7 @@ async function refWarnings(conn: Queryable, staging: Staging, kind: KindName): P
 	for (const ref of REFERS[kind] ?? []) {
 		if (!staging.columns.includes(ref.column)) continue;
 		const row = await conn.one<{ n: number; examples: { line: number; ref: string }[] }>(
-			`SELECT count(*)::INTEGER AS n, list({'line': line, 'ref': ${q(ref.column)}} ORDER BY line)[1:3] AS examples
+			`SELECT count(*)::INTEGER AS n, min_by({'line': line, 'ref': ${q(ref.column)}}, line, 3) AS examples
 			 FROM ${staging.typ} t WHERE ${q(ref.column)} IS NOT NULL
 			 AND NOT EXISTS (SELECT 1 FROM ${ref.kind} c WHERE c.${q(ref.key)} = t.${q(ref.column)})`
 		);
@@ -690,8 +694,8 @@ async function dateOrderWarnings(
 		examples: { line: number; ref: string; outcome: string; recorded: string }[];
 	}>(
 		`SELECT count(*)::INTEGER AS n,
-			list({'line': ${line}, 'ref': o.crime_ref, 'outcome': strftime(o.outcome_date, '%Y-%m-%d'),
-				'recorded': strftime(c.recorded_date, '%Y-%m-%d')} ORDER BY ${line})[1:3] AS examples
+			min_by({'line': ${line}, 'ref': o.crime_ref, 'outcome': strftime(o.outcome_date, '%Y-%m-%d'),
+				'recorded': strftime(c.recorded_date, '%Y-%m-%d')}, ${line}, 3) AS examples
 		 FROM ${outcomes} o JOIN ${crimes} c ON c.crime_ref = o.crime_ref
 		 WHERE o.outcome_date < c.recorded_date`
 	);
