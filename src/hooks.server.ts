@@ -76,6 +76,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Unexpected errors: logged in full with an id; the person sees the id, not the internals. */
 export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
+	// An address with no page is not a fault of the server: one line, no stack, nothing to quote.
+	if (status === 404) {
+		log().info({ status, path: event.url.pathname }, 'no such page');
+		return { message };
+	}
 	const id = randomUUID();
 	log().error({ id, status, route: event.route.id, err }, 'unexpected error');
 	return { message: `${message} (reference ${id})`, code: id };

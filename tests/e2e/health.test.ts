@@ -24,4 +24,14 @@ describe('health endpoints', () => {
 			checks: { database: 'ok', migrations: 'ok', disk: 'ok' }
 		});
 	});
+
+	it('answers an address with no page 404, and logs no server error for it', async () => {
+		const before = server.output().length;
+		const res = await fetch(`${server.url}/health`);
+		expect(res.status).toBe(404);
+		expect(await res.text()).not.toContain('reference');
+		// The server logs at warn and above here: a 404 logged as an error (level 50) would show.
+		await new Promise((r) => setTimeout(r, 200));
+		expect(server.output().slice(before)).not.toMatch(/"level":50|unexpected error/);
+	});
 });

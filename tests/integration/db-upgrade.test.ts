@@ -170,6 +170,60 @@ describe('a version 3 database', () => {
 	});
 });
 
+describe('a version 13 database', () => {
+	it('gives each crime held the first days of the risk assessments naming it or its incident', async () => {
+		const file = path.join(dir, 'v13.duckdb');
+		const instance = await DuckDBInstance.create(file);
+		const c = await instance.connect();
+		await c.run("SET TimeZone = 'UTC'");
+		await migrate(
+			{
+				run: async (sql: string, params?: Record<string, unknown>) => {
+					await c.run(sql, params as never);
+				},
+				all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
+			} as unknown as Queryable,
+			migrations.filter((m) => m.version <= 13)
+		);
+		await c.run(`INSERT INTO crimes (upload_seq, crime_ref, recorded_date, offence_code, area,
+			domestic_abuse, incident_ref) VALUES (1, 'C1', '2025-05-20', '8Q', 'North', false, 'I1'),
+			(1, 'C2', '2025-06-02', '8Q', 'North', true, NULL)`);
+		// R1 names C1's incident at high risk with a MARAC referral; R2 names C1 at standard risk.
+		await c.run(`INSERT INTO risk_assessments (upload_seq, assessment_ref, crime_ref, incident_ref,
+			tool, completed_at, risk_level, marac_referral, advocacy_referral, completed_local_date)
+			VALUES (2, 'R1', NULL, 'I1', 'dash', '2025-05-21T10:00:00Z', 'high', true, NULL, '2025-05-21'),
+			(2, 'R2', 'C1', NULL, 'dash', '2025-05-20T10:00:00Z', 'standard', false, true, '2025-05-20')`);
+		c.closeSync();
+		instance.closeSync();
+		const db = await openDb(file);
+		try {
+			expect(
+				await db.all(`SELECT crime_ref, assessment_day, high_risk_day, standard_risk_day,
+					marac_day, advocacy_referred FROM crime_facts ORDER BY 1`)
+			).toEqual([
+				{
+					crime_ref: 'C1',
+					assessment_day: '2025-05-20',
+					high_risk_day: '2025-05-21',
+					standard_risk_day: '2025-05-20',
+					marac_day: '2025-05-21',
+					advocacy_referred: true
+				},
+				{
+					crime_ref: 'C2',
+					assessment_day: null,
+					high_risk_day: null,
+					standard_risk_day: null,
+					marac_day: null,
+					advocacy_referred: null
+				}
+			]);
+		} finally {
+			await db.close();
+		}
+	});
+});
+
 describe('a database from a newer version of the dashboard', () => {
 	it('is refused with a clear message and left exactly as it was', async () => {
 		const file = path.join(dir, 'newer.duckdb');

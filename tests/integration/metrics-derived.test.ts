@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/server/extracts';
 import type { KindName } from '../../src/lib/server/extracts/contract';
 import { identification, monthly, parseFilters } from '../../src/lib/server/metrics';
+import { noteChangedCrimes, refreshFacts } from '../../src/lib/server/metrics/facts';
 import { extractDbs } from '../helpers/extract-db';
 
 const TODAY = '2024-12-01';
@@ -197,5 +198,182 @@ describe('the crime facts (metrics/facts.ts)', () => {
 		// A replace of the crimes leaves C2 alone, and its arrests still name it.
 		await loaded('crimes-2.csv', CRIMES + 'C2,2024-06-04,8Q,North,Y,INC-1\n', { mode: 'replace' });
 		expect(await facts()).toEqual([row('C2', null, true, true, true)]);
+	});
+
+	it('of only the crimes a small merge touches are made again, and come out the same', async () => {
+		// Eight crimes, so a merge touching two of them (a quarter) changes only theirs.
+		await loaded(
+			'crimes.csv',
+			CRIMES +
+				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-2\nC3,2024-06-03,8Q,North,N,\n' +
+				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
+				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
+		);
+		const none = (ref: string) => row(ref, null, false, false, null);
+		// INC-1 identified, INC-2 not: C1 and C2 name them.
+		await loaded(
+			'incidents.csv',
+			INCIDENTS + 'INC-1,2024-06-01T10:00:00Z,North,N,Y,\nINC-2,2024-06-02T10:00:00Z,North,N,N,\n'
+		);
+		const linked = [row('C1', null, false, true, true), row('C2', null, false, true, false)];
+		expect(await facts()).toEqual([...linked, ...['C3', 'C4', 'C5', 'C6', 'C7', 'C8'].map(none)]);
+
+		// A1 names C3; then the same arrest is moved to C4, so C3 has no arrest left.
+		await loaded('arrests.csv', 'arrest_ref,crime_ref,arrest_date\nA1,C3,2024-06-10\n');
+		expect((await facts())[2]).toEqual(row('C3', null, true, false, null));
+		await loaded('arrests-2.csv', 'arrest_ref,crime_ref,arrest_date\nA1,C4,2024-06-10\n');
+		expect((await facts()).slice(2, 4)).toEqual([
+			row('C3', null, false, false, null),
+			row('C4', null, true, false, null)
+		]);
+
+		await loaded('outcomes.csv', 'crime_ref,outcome_type,outcome_date\nC5,1A,2024-07-01\n');
+		// C6 now names INC-1 and C9 is new.
+		await loaded(
+			'crimes-2.csv',
+			CRIMES + 'C6,2024-06-06,8Q,North,N,INC-1\nC9,2024-06-09,8Q,North,Y,\n'
+		);
+		// INC-1 turns out not identified: both crimes that name it follow.
+		await loaded('incidents-2.csv', INCIDENTS + 'INC-1,2024-06-01T10:00:00Z,North,N,N,\n');
+		expect(await facts()).toEqual([
+			row('C1', null, false, true, false),
+			row('C2', null, false, true, false),
+			row('C3', null, false, false, null),
+			row('C4', null, true, false, null),
+			row('C5', 1, false, false, null),
+			row('C6', null, false, true, false),
+			none('C7'),
+			none('C8'),
+			none('C9')
+		]);
+		// The same as making every crime's facts again from the current tables.
+		const kept = await facts();
+		await db.write((tx) => refreshFacts(tx));
+		expect(await facts()).toEqual(kept);
+	});
+
+	it('note the crimes a merge’s replaced rows name, and not at all for a large merge', async () => {
+		await loaded(
+			'crimes.csv',
+			CRIMES +
+				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-1\nC3,2024-06-03,8Q,North,N,\n' +
+				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
+				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
+		);
+		await loaded('arrests.csv', 'arrest_ref,crime_ref,arrest_date\nA1,C3,2024-06-10\n');
+		await loaded(
+			'ra.csv',
+			'assessment_ref,crime_ref,incident_ref,tool,completed_at,risk_level\n' +
+				'RA-1,C5,INC-1,dash,2024-06-05T10:00:00Z,high\n'
+		);
+		const noted = (kind: KindName, staged: string) =>
+			db.write(async (tx) => {
+				await tx.run(`CREATE TEMP TABLE staged AS ${staged}`);
+				const only = await noteChangedCrimes(tx, kind, 'staged');
+				const crimes = only
+					? (
+							await tx.all<{ crime_ref: string }>(
+								`SELECT DISTINCT crime_ref FROM facts_changed_crimes ORDER BY 1`
+							)
+						).map((r) => r.crime_ref)
+					: [];
+				await tx.run('DROP TABLE staged');
+				await tx.run('DROP TABLE IF EXISTS facts_changed_crimes');
+				return { only, crimes };
+			});
+		// Before A1's new row goes in: the crime it names now (C3); its new crime comes after.
+		expect(await noted('arrests', `SELECT 'A1' AS arrest_ref, 'C4' AS crime_ref`)).toEqual({
+			only: true,
+			crimes: ['C3']
+		});
+		// INC-1 is named by C1 and C2.
+		expect(await noted('incidents', `SELECT 'INC-1' AS incident_ref`)).toEqual({
+			only: true,
+			crimes: ['C1', 'C2']
+		});
+		// RA-1 names C5 and INC-1, which C1 and C2 name.
+		expect(await noted('risk_assessments', `SELECT 'RA-1' AS assessment_ref`)).toEqual({
+			only: true,
+			crimes: ['C1', 'C2', 'C5']
+		});
+		// A crime that is not held yet is noted after its row goes in.
+		expect(await noted('crimes', `SELECT 'C9' AS crime_ref`)).toEqual({ only: true, crimes: [] });
+		// Three rows for eight crimes is more than a quarter: every crime's facts are made again.
+		expect(await noted('outcomes', `SELECT unnest(['C1', 'C2', 'C3']) AS crime_ref`)).toEqual({
+			only: false,
+			crimes: []
+		});
+		// Workforce is not among the kinds the facts are made from.
+		expect(await noted('workforce', `SELECT 'S1' AS staff_ref`)).toEqual({
+			only: false,
+			crimes: []
+		});
+	});
+
+	it('carry the first days of the assessments naming a crime or its incident, through merges', async () => {
+		await loaded(
+			'crimes.csv',
+			CRIMES +
+				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-2\nC3,2024-06-03,8Q,North,N,\n' +
+				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
+				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
+		);
+		const RA =
+			'assessment_ref,crime_ref,incident_ref,tool,completed_at,risk_level,marac_referral,advocacy_referral\n';
+		// RA-1 names C1 itself; RA-2 names C1's incident (23:30 UTC on 30 June is 1 July in
+		// London); RA-3 names C3 and has neither referral filled in.
+		await loaded(
+			'ra.csv',
+			RA +
+				'RA-1,C1,,dash,2024-06-10T09:00:00Z,standard,N,Y\n' +
+				'RA-2,,INC-1,dash,2024-06-30T23:30:00Z,high,Y,N\n' +
+				'RA-3,C3,,dash,2024-06-04T09:00:00Z,medium,,\n',
+			{ kind: 'risk_assessments' }
+		);
+		const assessed = () =>
+			db.all(
+				`SELECT crime_ref, assessment_day, high_risk_day, medium_risk_day, standard_risk_day,
+					marac_day, advocacy_referred
+				 FROM crime_facts WHERE assessment_day IS NOT NULL ORDER BY crime_ref`
+			);
+		const c1 = {
+			crime_ref: 'C1',
+			assessment_day: '2024-06-10',
+			high_risk_day: '2024-07-01',
+			medium_risk_day: null,
+			standard_risk_day: '2024-06-10',
+			marac_day: '2024-07-01',
+			advocacy_referred: true
+		};
+		const c3 = {
+			crime_ref: 'C3',
+			assessment_day: '2024-06-04',
+			high_risk_day: null,
+			medium_risk_day: '2024-06-04',
+			standard_risk_day: null,
+			marac_day: null,
+			advocacy_referred: false
+		};
+		expect(await assessed()).toEqual([c1, c3]);
+		// RA-2 moves to INC-2 (C2's), one row of three: only the crimes it named and names change.
+		await loaded('ra-2.csv', RA + 'RA-2,,INC-2,dash,2024-06-30T23:30:00Z,high,Y,N\n', {
+			kind: 'risk_assessments'
+		});
+		expect(await assessed()).toEqual([
+			{ ...c1, high_risk_day: null, marac_day: null },
+			{
+				crime_ref: 'C2',
+				assessment_day: '2024-07-01',
+				high_risk_day: '2024-07-01',
+				medium_risk_day: null,
+				standard_risk_day: null,
+				marac_day: '2024-07-01',
+				advocacy_referred: false
+			},
+			c3
+		]);
+		const kept = await assessed();
+		await db.write((tx) => refreshFacts(tx));
+		expect(await assessed()).toEqual(kept);
 	});
 });

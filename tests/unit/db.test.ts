@@ -6,12 +6,15 @@ import { openDb, type Db } from '../../src/lib/server/db';
 import { migrations } from '../../src/lib/server/db/migrations';
 
 const opened: Db[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
 	while (opened.length) await opened.pop()!.close();
+	while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
 async function tempDb(file = 'test.duckdb') {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-db-'));
+	dirs.push(dir);
 	const db = await openDb(path.join(dir, file));
 	opened.push(db);
 	return { db, dir };

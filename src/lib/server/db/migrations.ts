@@ -384,6 +384,44 @@ CREATE TABLE crime_facts AS
 		LEFT JOIN outcomes o ON o.crime_ref = c.crime_ref
 		LEFT JOIN incidents i ON i.incident_ref = c.incident_ref;
 `
+	},
+	{
+		version: 14,
+		name: 'crime facts: risk assessments',
+		// Each crime's facts also carry the first days of the risk assessments naming it or its
+		// incident (metrics/facts.ts), so safeguarding reads no assessment at view. Written out as
+		// it is at version 14; the rows already held get theirs here.
+		sql: `
+CREATE OR REPLACE TABLE crime_facts AS
+	WITH assessed AS (
+		SELECT crime_ref, min(day) AS assessment_day,
+			min(day) FILTER (WHERE risk_level = 'high') AS high_risk_day,
+			min(day) FILTER (WHERE risk_level = 'medium') AS medium_risk_day,
+			min(day) FILTER (WHERE risk_level = 'standard') AS standard_risk_day,
+			min(day) FILTER (WHERE marac_referral) AS marac_day,
+			bool_or(coalesce(advocacy_referral, false)) AS advocacy_referred
+		FROM (
+			SELECT c.crime_ref, r.risk_level, r.marac_referral, r.advocacy_referral,
+				r.completed_local_date AS day
+			FROM crimes c JOIN risk_assessments r ON r.crime_ref = c.crime_ref
+			UNION ALL
+			SELECT c.crime_ref, r.risk_level, r.marac_referral, r.advocacy_referral,
+				r.completed_local_date AS day
+			FROM crimes c JOIN risk_assessments r ON r.incident_ref = c.incident_ref)
+		GROUP BY crime_ref
+	)
+	SELECT c.crime_ref, c.recorded_date, c.offence_code, c.first_offence_code, c.area,
+		c.domestic_abuse, c.incident_ref, o.outcome_date, o.outcome_num,
+		c.crime_ref IN (SELECT crime_ref FROM arrests) AS arrested,
+		i.incident_ref IS NOT NULL AS incident_linked,
+		i.stalking_identified AS incident_identified,
+		a.assessment_day, a.high_risk_day, a.medium_risk_day, a.standard_risk_day, a.marac_day,
+		a.advocacy_referred
+	FROM crimes c
+		LEFT JOIN outcomes o ON o.crime_ref = c.crime_ref
+		LEFT JOIN incidents i ON i.incident_ref = c.incident_ref
+		LEFT JOIN assessed a ON a.crime_ref = c.crime_ref;
+`
 	}
 ];
 

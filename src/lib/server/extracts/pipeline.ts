@@ -13,7 +13,7 @@ import { safeFileName } from '../download';
 import { HttpError } from '../http';
 import { recordUpload } from '../ops-metrics';
 import { derivedInsert } from '../metrics/derived';
-import { refreshFacts } from '../metrics/facts';
+import { noteChangedCrimes, refreshFacts } from '../metrics/facts';
 import { defaultAsOf } from '../../dates';
 import { archiveContractColumns, gunzippedSha256, gzipTo } from './archive';
 import { asOfProblem, completeTo, latestDateSql, POLICE_KINDS } from './as-of';
@@ -534,6 +534,7 @@ export async function commit(
 		);
 		// The new upload is the newest: its rows win for their keys (merge) or alone (replace).
 		// Rollback and restore rebuild from history instead (refreshCurrent).
+		const changedOnly = mode === 'merge' && (await noteChangedCrimes(tx, kind, st.typ));
 		if (mode === 'replace') await tx.run(`DELETE FROM ${kind}`);
 		else await tx.run(`DELETE FROM ${kind} c USING ${st.typ} t WHERE ${keyJoin}`);
 		const derived = derivedInsert(kind);
@@ -542,7 +543,7 @@ export async function commit(
 			 SELECT $seq, ${cols.join(', ')}${derived.values} FROM ${st.typ}`,
 			{ seq }
 		);
-		await refreshFacts(tx, kind);
+		await refreshFacts(tx, kind, changedOnly ? st.typ : undefined);
 		await audit(tx, {
 			actor: opts.user,
 			action: 'upload',

@@ -20,42 +20,24 @@ const IN_PERIOD = (col: string) =>
 	`${col} >= $from::DATE AND ${col} < ($to::DATE + INTERVAL 1 MONTH)`;
 
 /**
- * A crime's assessments: those naming the crime, or naming the crime's incident. Each assessment's
- * day is its completed_at on the Europe/London clock (worked out as it is loaded: derived.ts); `in_window` when on or before recorded_date + N
- * (earlier counts: an assessment at the first call precedes the crime record).
+ * Crimes in scope and period with their assessments: those naming the crime or the crime's incident
+ * (facts.ts keeps each crime's first days of them, on the Europe/London clock). An assessment counts
+ * when on or before recorded_date + N (earlier counts: an assessment at the first call precedes the
+ * crime record): `assessed`, `top_risk` (3 high, 2 medium, 1 standard) and `marac` among those;
+ * `advocacy` from any. Each is null when no assessment names the crime.
  */
 const CRIME_ASSESSMENTS = `
 scope AS (
 	SELECT c.crime_ref, c.recorded_date, strftime(c.recorded_date, '%Y-%m') AS month, c.incident_ref,
 		upper(trim(c.offence_code)) AS code, nullif(upper(trim(c.first_offence_code)), '') AS first_code,
-		c.arrested, c.outcome_num, c.incident_identified
+		c.arrested, c.outcome_num, c.incident_identified,
+		c.assessment_day <= c.recorded_date + CAST($days AS INTEGER) AS assessed,
+		CASE WHEN c.high_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 3
+			WHEN c.medium_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 2
+			WHEN c.standard_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 1 END AS top_risk,
+		c.marac_day <= c.recorded_date + CAST($days AS INTEGER) AS marac,
+		c.advocacy_referred AS advocacy
 	FROM crime_facts c WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
-),
--- Read twice below (by crime, by incident): not materialised, so each join reads only the
--- assessments it can match instead of all of them being copied first.
-ra AS NOT MATERIALIZED (
-	SELECT assessment_ref, crime_ref, incident_ref, risk_level,
-		coalesce(marac_referral, false) AS marac, coalesce(advocacy_referral, false) AS advocacy,
-		completed_local_date AS day
-	FROM risk_assessments
-),
-linked AS (
-	SELECT s.crime_ref, r.assessment_ref, r.risk_level, r.marac, r.advocacy,
-		r.day <= s.recorded_date + CAST($days AS INTEGER) AS in_window
-	FROM scope s JOIN ra r ON r.crime_ref = s.crime_ref
-	UNION
-	SELECT s.crime_ref, r.assessment_ref, r.risk_level, r.marac, r.advocacy,
-		r.day <= s.recorded_date + CAST($days AS INTEGER) AS in_window
-	FROM scope s JOIN ra r ON r.incident_ref = s.incident_ref
-),
-per_crime AS (
-	SELECT crime_ref,
-		bool_or(in_window) AS assessed,
-		max(CASE risk_level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'standard' THEN 1 END)
-			FILTER (WHERE in_window) AS top_risk,
-		bool_or(marac AND in_window) AS marac,
-		bool_or(advocacy) AS advocacy
-	FROM linked GROUP BY 1
 )`;
 
 /** Orders of the counted types, with the area filter on the order's own area. */
@@ -82,23 +64,23 @@ ${CRIME_ASSESSMENTS},
 ${ORDERS},
 crime_m AS (
 	SELECT s.month, count(*)::INTEGER AS recorded,
-		count(*) FILTER (WHERE p.assessed)::INTEGER AS risk_assessed,
-		count(*) FILTER (WHERE p.assessed AND p.top_risk = 1)::INTEGER AS risk_standard,
-		count(*) FILTER (WHERE p.assessed AND p.top_risk = 2)::INTEGER AS risk_medium,
-		count(*) FILTER (WHERE p.assessed AND p.top_risk = 3)::INTEGER AS risk_high,
-		count(*) FILTER (WHERE p.top_risk = 3 AND p.marac)::INTEGER AS marac_referred_high,
-		count(*) FILTER (WHERE p.advocacy)::INTEGER AS advocacy_referred,
+		count(*) FILTER (WHERE s.assessed)::INTEGER AS risk_assessed,
+		count(*) FILTER (WHERE s.assessed AND s.top_risk = 1)::INTEGER AS risk_standard,
+		count(*) FILTER (WHERE s.assessed AND s.top_risk = 2)::INTEGER AS risk_medium,
+		count(*) FILTER (WHERE s.assessed AND s.top_risk = 3)::INTEGER AS risk_high,
+		count(*) FILTER (WHERE s.top_risk = 3 AND s.marac)::INTEGER AS marac_referred_high,
+		count(*) FILTER (WHERE s.advocacy)::INTEGER AS advocacy_referred,
 		count(*) FILTER (WHERE s.code = '8Q' AND s.first_code IS NOT NULL)::INTEGER AS first_code_known,
 		count(*) FILTER (WHERE s.code = '8Q' AND s.first_code IS NOT NULL AND s.first_code <> '8Q')::INTEGER
 			AS reclassified_to_stalking
-	FROM scope s LEFT JOIN per_crime p USING (crime_ref)
+	FROM scope s
 	GROUP BY 1
 ),
 -- Recognition: every harassment-type crime, whatever the offence filter (area and domestic abuse apply).
 harass AS (
 	SELECT strftime(c.recorded_date, '%Y-%m') AS month, count(*)::INTEGER AS harassment_type_crimes,
 		count(*) FILTER (WHERE upper(trim(c.offence_code)) = '8Q')::INTEGER AS stalking_recorded
-	FROM crimes c
+	FROM crime_facts c
 	WHERE list_contains(string_split($harass, ','), upper(trim(c.offence_code)))
 		AND ($area::VARCHAR IS NULL OR c.area = $area::VARCHAR)
 		AND ($da = 'all' OR c.domestic_abuse = ($da = 'Y'))
@@ -270,8 +252,8 @@ ${ORDERS}
 SELECT
 	(SELECT count(*) FROM scope)::INTEGER AS recorded,
 	(SELECT count(*) FROM scope WHERE incident_identified)::INTEGER AS identified_at_first_contact,
-	(SELECT count(*) FROM per_crime WHERE assessed)::INTEGER AS risk_assessed,
-	(SELECT count(*) FROM per_crime WHERE advocacy)::INTEGER AS advocacy_referred,
+	(SELECT count(*) FROM scope WHERE assessed)::INTEGER AS risk_assessed,
+	(SELECT count(*) FROM scope WHERE advocacy)::INTEGER AS advocacy_referred,
 	(SELECT count(*) FROM scope WHERE arrested)::INTEGER AS arrested,
 	(SELECT count(*) FROM scope WHERE outcome_num = 1)::INTEGER AS charged,
 	(SELECT count(*) FROM applied)::INTEGER AS applied,
