@@ -138,21 +138,27 @@ describe('a version 2 database', () => {
 	});
 });
 
+/** A database at schema `version`, made with DuckDB alone: its instance and connection. */
+async function migratedTo(file: string, version: number) {
+	const instance = await DuckDBInstance.create(file);
+	const c = await instance.connect();
+	await c.run("SET TimeZone = 'UTC'");
+	await migrate(
+		{
+			run: async (sql: string, params?: Record<string, unknown>) => {
+				await c.run(sql, params as never);
+			},
+			all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
+		} as unknown as Queryable,
+		migrations.filter((m) => m.version <= version)
+	);
+	return { instance, c };
+}
+
 describe('a version 3 database', () => {
 	it('gives every API token an expiry 90 days after its creation', async () => {
 		const file = path.join(dir, 'v3.duckdb');
-		const instance = await DuckDBInstance.create(file);
-		const c = await instance.connect();
-		await c.run("SET TimeZone = 'UTC'");
-		await migrate(
-			{
-				run: async (sql: string, params?: Record<string, unknown>) => {
-					await c.run(sql, params as never);
-				},
-				all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
-			} as unknown as Queryable,
-			migrations.filter((m) => m.version <= 3)
-		);
+		const { instance, c } = await migratedTo(file, 3);
 		await c.run(`INSERT INTO api_tokens (id, token_hash, user_name, created_at, created_by) VALUES
 			('tok_old', 'h1', 'ana', '2024-01-10T08:00:00Z', 'boss'),
 			('tok_new', 'h2', 'ana', '2025-06-01T12:30:00Z', 'boss')`);
@@ -173,18 +179,7 @@ describe('a version 3 database', () => {
 describe('a version 13 database', () => {
 	it('gives each crime held the first days of the risk assessments naming it or its incident', async () => {
 		const file = path.join(dir, 'v13.duckdb');
-		const instance = await DuckDBInstance.create(file);
-		const c = await instance.connect();
-		await c.run("SET TimeZone = 'UTC'");
-		await migrate(
-			{
-				run: async (sql: string, params?: Record<string, unknown>) => {
-					await c.run(sql, params as never);
-				},
-				all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
-			} as unknown as Queryable,
-			migrations.filter((m) => m.version <= 13)
-		);
+		const { instance, c } = await migratedTo(file, 13);
 		await c.run(`INSERT INTO crimes (upload_seq, crime_ref, recorded_date, offence_code, area,
 			domestic_abuse, incident_ref) VALUES (1, 'C1', '2025-05-20', '8Q', 'North', false, 'I1'),
 			(1, 'C2', '2025-06-02', '8Q', 'North', true, NULL)`);

@@ -200,15 +200,16 @@ describe('the crime facts (metrics/facts.ts)', () => {
 		expect(await facts()).toEqual([row('C2', null, true, true, true)]);
 	});
 
+	/** C1 to C8, recorded 1 to 8 June 2024; C1 names INC-1 and C2 names `c2Incident`. */
+	const eightCrimes = (c2Incident: string) =>
+		CRIMES +
+		[1, 2, 3, 4, 5, 6, 7, 8]
+			.map((n) => `C${n},2024-06-0${n},8Q,North,N,${['INC-1', c2Incident][n - 1] ?? ''}\n`)
+			.join('');
+
 	it('of only the crimes a small merge touches are made again, and come out the same', async () => {
 		// Eight crimes, so a merge touching two of them (a quarter) changes only theirs.
-		await loaded(
-			'crimes.csv',
-			CRIMES +
-				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-2\nC3,2024-06-03,8Q,North,N,\n' +
-				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
-				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
-		);
+		await loaded('crimes.csv', eightCrimes('INC-2'));
 		const none = (ref: string) => row(ref, null, false, false, null);
 		// INC-1 identified, INC-2 not: C1 and C2 name them.
 		await loaded(
@@ -253,13 +254,7 @@ describe('the crime facts (metrics/facts.ts)', () => {
 	});
 
 	it('note the crimes a merge’s replaced rows name, and not at all for a large merge', async () => {
-		await loaded(
-			'crimes.csv',
-			CRIMES +
-				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-1\nC3,2024-06-03,8Q,North,N,\n' +
-				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
-				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
-		);
+		await loaded('crimes.csv', eightCrimes('INC-1'));
 		await loaded('arrests.csv', 'arrest_ref,crime_ref,arrest_date\nA1,C3,2024-06-10\n');
 		await loaded(
 			'ra.csv',
@@ -311,13 +306,7 @@ describe('the crime facts (metrics/facts.ts)', () => {
 	});
 
 	it('carry the first days of the assessments naming a crime or its incident, through merges', async () => {
-		await loaded(
-			'crimes.csv',
-			CRIMES +
-				'C1,2024-06-01,8Q,North,N,INC-1\nC2,2024-06-02,8Q,North,N,INC-2\nC3,2024-06-03,8Q,North,N,\n' +
-				'C4,2024-06-04,8Q,North,N,\nC5,2024-06-05,8Q,North,N,\nC6,2024-06-06,8Q,North,N,\n' +
-				'C7,2024-06-07,8Q,North,N,\nC8,2024-06-08,8Q,North,N,\n'
-		);
+		await loaded('crimes.csv', eightCrimes('INC-2'));
 		const RA =
 			'assessment_ref,crime_ref,incident_ref,tool,completed_at,risk_level,marac_referral,advocacy_referral\n';
 		// RA-1 names C1 itself; RA-2 names C1's incident (23:30 UTC on 30 June is 1 July in
