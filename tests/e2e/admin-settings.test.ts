@@ -10,10 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startServer, type TestServer } from '../helpers/server';
 import { eventually } from '../helpers/wait';
-import { createUser } from '../../src/lib/server/auth';
 import { openDb } from '../../src/lib/server/db';
 import { DEFAULT_SETTINGS, getSettings } from '../../src/lib/server/settings';
-import { formPost, get, PW, signIn } from './auth-http';
+import { formPost, get, PW, signIn, userWithRole } from './auth-http';
 
 const SHOTS = '/tmp/shots-settings';
 
@@ -31,13 +30,7 @@ beforeAll(async () => {
 				['ann', 'analyst'],
 				['pat', 'publisher']
 			] as const) {
-				await createUser(db, {
-					name,
-					roles: [role],
-					password: PW,
-					mustChangePassword: false,
-					actor: 'test'
-				});
+				await userWithRole(db, name, role);
 			}
 		}
 	});

@@ -5,8 +5,8 @@ import type { Db } from '../../src/lib/server/db';
 
 export const PW = 'quiet-lantern-42';
 
-/** A user with one role and the password PW (no change asked), and an API token of theirs. */
-export async function userWithToken(db: Db, name: string, role: string): Promise<string> {
+/** A user with one role and the password PW (no change asked). */
+export async function userWithRole(db: Db, name: string, role: string): Promise<void> {
 	await createUser(db, {
 		name,
 		roles: [role],
@@ -14,6 +14,11 @@ export async function userWithToken(db: Db, name: string, role: string): Promise
 		mustChangePassword: false,
 		actor: 'test'
 	});
+}
+
+/** A user with one role and the password PW (no change asked), and an API token of theirs. */
+export async function userWithToken(db: Db, name: string, role: string): Promise<string> {
+	await userWithRole(db, name, role);
 	return (await createToken(db, { userName: name, label: 'e2e', actor: 'test' })).token;
 }
 

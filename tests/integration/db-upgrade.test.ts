@@ -14,21 +14,26 @@ import { datasetAsAt } from '../../src/lib/server/metrics';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-upgrade-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A version-2 database with four uploads and their rows, written with DuckDB alone. */
-async function versionTwo(file: string): Promise<void> {
+/** A database at schema `version`, made with DuckDB alone: its instance and connection. */
+async function migratedTo(file: string, version: number) {
 	const instance = await DuckDBInstance.create(file);
 	const c = await instance.connect();
 	await c.run("SET TimeZone = 'UTC'");
-	const conn = {
-		run: async (sql: string, params?: Record<string, unknown>) => {
-			await c.run(sql, params as never);
-		},
-		all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
-	} as unknown as Queryable;
 	await migrate(
-		conn,
-		migrations.filter((m) => m.version <= 2)
+		{
+			run: async (sql: string, params?: Record<string, unknown>) => {
+				await c.run(sql, params as never);
+			},
+			all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
+		} as unknown as Queryable,
+		migrations.filter((m) => m.version <= version)
 	);
+	return { instance, c };
+}
+
+/** A version-2 database with four uploads and their rows, written with DuckDB alone. */
+async function versionTwo(file: string): Promise<void> {
+	const { instance, c } = await migratedTo(file, 2);
 	const upload = (seq: number, kind: string, at: string) =>
 		c.run(`INSERT INTO uploads (id, seq, kind, mode, active, sha256, bytes, rows, inserted, replaced,
 			uploaded_by, uploaded_at, report)
@@ -137,23 +142,6 @@ describe('a version 2 database', () => {
 		}
 	});
 });
-
-/** A database at schema `version`, made with DuckDB alone: its instance and connection. */
-async function migratedTo(file: string, version: number) {
-	const instance = await DuckDBInstance.create(file);
-	const c = await instance.connect();
-	await c.run("SET TimeZone = 'UTC'");
-	await migrate(
-		{
-			run: async (sql: string, params?: Record<string, unknown>) => {
-				await c.run(sql, params as never);
-			},
-			all: async <T>(sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as T[]
-		} as unknown as Queryable,
-		migrations.filter((m) => m.version <= version)
-	);
-	return { instance, c };
-}
 
 describe('a version 3 database', () => {
 	it('gives every API token an expiry 90 days after its creation', async () => {

@@ -31,13 +31,13 @@ scope AS (
 	SELECT c.crime_ref, c.recorded_date, strftime(c.recorded_date, '%Y-%m') AS month, c.incident_ref,
 		upper(trim(c.offence_code)) AS code, nullif(upper(trim(c.first_offence_code)), '') AS first_code,
 		c.arrested, c.outcome_num, c.incident_identified,
-		c.assessment_day <= c.recorded_date + CAST($days AS INTEGER) AS assessed,
-		CASE WHEN c.high_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 3
-			WHEN c.medium_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 2
-			WHEN c.standard_risk_day <= c.recorded_date + CAST($days AS INTEGER) THEN 1 END AS top_risk,
-		c.marac_day <= c.recorded_date + CAST($days AS INTEGER) AS marac,
+		c.assessment_day <= c.window_end AS assessed,
+		CASE WHEN c.high_risk_day <= c.window_end THEN 3 WHEN c.medium_risk_day <= c.window_end THEN 2
+			WHEN c.standard_risk_day <= c.window_end THEN 1 END AS top_risk,
+		c.marac_day <= c.window_end AS marac,
 		c.advocacy_referred AS advocacy
-	FROM crime_facts c WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
+	FROM (SELECT *, recorded_date + CAST($days AS INTEGER) AS window_end FROM crime_facts) c
+	WHERE ${CRIME_SCOPE} AND ${IN_PERIOD('c.recorded_date')}
 )`;
 
 /** Orders of the counted types, with the area filter on the order's own area. */
